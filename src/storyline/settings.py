@@ -1,0 +1,198 @@
+"""The one table of settings.
+
+Each ``Setting`` feeds the defaults, validation, CLI help and ``docs/settings.md``
+(a test checks the docs list every setting). Precedence, lowest first:
+packaged defaults < ``storyline.toml`` (in the current folder, or the file named by
+``STORYLINE_CONFIG``) < ``STORYLINE_*`` environment variables < command-line options.
+
+The environment name of a setting is ``STORYLINE_`` + its name upper-cased with dots
+as underscores: ``dedupe.threshold`` -> ``STORYLINE_DEDUPE_THRESHOLD``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import SettingsError
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of the settings table."""
+
+    name: str
+    default: Any
+    help: str
+    kind: type = str
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def env(self) -> str:
+        return "STORYLINE_" + self.name.upper().replace(".", "_").replace("-", "_")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "storyline.db", "Path of the SQLite store file."),
+    Setting(
+        "ingest.max_bytes",
+        50_000_000,
+        "Largest input file (bytes) read; larger files are rejected with a reason.",
+        int,
+        minimum=1,
+    ),
+    Setting(
+        "ingest.batch_size",
+        200,
+        "Articles written to the store per transaction during ingest.",
+        int,
+        minimum=1,
+    ),
+    Setting(
+        "ingest.min_words",
+        5,
+        "Documents with fewer words of cleaned text are rejected as not being articles.",
+        int,
+        minimum=0,
+    ),
+    Setting(
+        "clean.glue_min_zipf",
+        3.0,
+        "Zipf frequency (wordfreq scale) each half of a glued word must reach to be split.",
+        float,
+        minimum=0,
+        maximum=8,
+    ),
+    Setting(
+        "dedupe.threshold",
+        0.8,
+        "Estimated Jaccard similarity of word 5-shingles at or above which an article is a "
+        "near-duplicate of an earlier one.",
+        float,
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Setting(
+        "dedupe.num_perm",
+        128,
+        "Number of MinHash permutations used for near-duplicate detection.",
+        int,
+        minimum=16,
+    ),
+    Setting("fetch.timeout", 20.0, "Seconds allowed for one URL fetch.", float, minimum=0.1),
+    Setting(
+        "fetch.max_bytes",
+        10_000_000,
+        "Largest response body (bytes) accepted when fetching a URL.",
+        int,
+        minimum=1,
+    ),
+    Setting(
+        "fetch.allow_private",
+        False,
+        "Allow fetching loopback, private and link-local addresses (off: refused).",
+        bool,
+    ),
+)
+
+_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, value: Any, where: str) -> Any:
+    kind = setting.kind
+    try:
+        if kind is bool:
+            if isinstance(value, bool):
+                result: Any = value
+            elif str(value).strip().lower() in {"1", "true", "yes", "on"}:
+                result = True
+            elif str(value).strip().lower() in {"0", "false", "no", "off"}:
+                result = False
+            else:
+                raise ValueError(value)
+        elif kind is int:
+            if isinstance(value, bool):
+                raise ValueError(value)
+            result = int(value)
+        elif kind is float:
+            result = float(value)
+        else:
+            result = str(value)
+    except (TypeError, ValueError):
+        raise SettingsError(
+            f"setting {setting.name!r} from {where} must be {kind.__name__}, got {value!r}"
+        ) from None
+    if setting.minimum is not None and result < setting.minimum:
+        raise SettingsError(
+            f"setting {setting.name!r} from {where} must be >= {setting.minimum}, got {value!r}"
+        )
+    if setting.maximum is not None and result > setting.maximum:
+        raise SettingsError(
+            f"setting {setting.name!r} from {where} must be <= {setting.maximum}, got {value!r}"
+        )
+    return result
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings; read values with ``settings["dedupe.threshold"]``."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in _BY_NAME:
+            raise SettingsError(f"unknown setting {name!r}; known: {', '.join(_BY_NAME)}")
+        return self.values.get(name, _BY_NAME[name].default)
+
+    def with_overrides(self, overrides: Mapping[str, Any], where: str = "override") -> Settings:
+        merged = dict(self.values)
+        for name, value in overrides.items():
+            if value is None:
+                continue
+            if name not in _BY_NAME:
+                raise SettingsError(
+                    f"unknown setting {name!r} from {where}; known: {', '.join(_BY_NAME)}"
+                )
+            merged[name] = _coerce(_BY_NAME[name], value, where)
+        return Settings(merged)
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    config: Path | None = None,
+) -> Settings:
+    """Resolve settings: defaults < storyline.toml < environment < ``overrides``."""
+    env = os.environ if environ is None else environ
+    settings = Settings({s.name: s.default for s in SETTINGS})
+    path = config or (Path(env["STORYLINE_CONFIG"]) if "STORYLINE_CONFIG" in env else None)
+    if path is None and Path("storyline.toml").is_file():
+        path = Path("storyline.toml")
+    if path is not None:
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SettingsError(f"config file {str(path)!r} does not exist") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"config file {str(path)!r} is not valid TOML: {exc}") from None
+        settings = settings.with_overrides(_flatten(table), where=str(path))
+    from_env = {s.name: env[s.env] for s in SETTINGS if s.env in env}
+    settings = settings.with_overrides(from_env, where="environment")
+    return settings.with_overrides(overrides or {}, where="command line")
