@@ -1,0 +1,29 @@
+"""Benchmarks behind ``storyline bench TASK PATH``.
+
+Each task is a module ``storyline.bench.<task>`` with a function
+``run(path: Path, settings: Settings) -> dict[str, Any]`` that runs from scratch (a
+fresh temporary store where one is needed) and returns the JSON-able result; the CLI
+prints it as the last line of standard output. Progress goes to standard error.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import BenchError
+from storyline.settings import Settings
+
+TASKS: tuple[str, ...] = ("pipeline", "extract", "timex", "quotes")
+
+
+def run_bench(task: str, path: Path, settings: Settings) -> dict[str, Any]:
+    """Run benchmark ``task`` on the data at ``path``."""
+    if task not in TASKS:
+        raise BenchError(f"unknown benchmark {task!r}; choose one of: {', '.join(TASKS)}")
+    if not path.exists():
+        raise BenchError(f"benchmark data {str(path)!r} does not exist")
+    module = importlib.import_module(f"storyline.bench.{task}")
+    result: dict[str, Any] = module.run(path, settings)
+    return result
