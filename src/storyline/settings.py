@@ -54,6 +54,14 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=1,
     ),
     Setting(
+        "ingest.workers",
+        0,
+        "Worker processes that extract and clean during ingest (0: one per core, at most 4; "
+        "1: no worker processes).",
+        int,
+        minimum=0,
+    ),
+    Setting(
         "ingest.min_words",
         5,
         "Documents with fewer words of cleaned text are rejected as not being articles.",

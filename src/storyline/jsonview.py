@@ -1,0 +1,71 @@
+"""JSON shapes of models, shared by the CLI's ``--json`` output and the HTTP API."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from storyline.models import Article, IngestReport, Rejection
+from storyline.store.base import StoreStats
+
+
+def article_summary(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "published": article.published,
+        "source": article.source,
+        "url": article.url,
+        "words": article.words,
+        "language": article.language,
+        "duplicate_of": article.duplicate_of,
+    }
+
+
+def article_detail(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "text": article.text,
+        "raw": article.raw,
+        "published": article.published,
+        "updated": article.updated,
+        "source": article.source,
+        "url": article.url,
+        "authors": list(article.authors),
+        "contributors": list(article.contributors),
+        "credits": list(article.credits),
+        "captions": list(article.captions),
+        "dateline": article.dateline,
+        "description": article.description,
+        "language": article.language,
+        "words": article.words,
+        "origin": article.origin,
+        "format": article.format,
+        "content_hash": article.content_hash,
+        "duplicate_of": article.duplicate_of,
+        "duplicate_kind": article.duplicate_kind,
+        "labels": dict(article.labels),
+        "edits": [asdict(edit) for edit in article.edits],
+    }
+
+
+def rejection(item: Rejection) -> dict[str, str]:
+    return {"origin": item.origin, "reason": item.reason}
+
+
+def ingest_report(report: IngestReport) -> dict[str, Any]:
+    return {
+        "added": report.added,
+        "unchanged": report.unchanged,
+        "duplicates": report.duplicates,
+        "rejected": [rejection(r) for r in report.rejected],
+        "seconds": round(report.seconds, 3),
+    }
+
+
+def store_stats(stats: StoreStats) -> dict[str, Any]:
+    data = asdict(stats)
+    data["by_source"] = dict(stats.by_source)
+    data["by_format"] = dict(stats.by_format)
+    return data

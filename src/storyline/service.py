@@ -1,0 +1,272 @@
+"""Use cases that the faces (CLI, HTTP API, web UI) call: one function per command.
+
+Faces parse arguments and print; they never touch the store or the stages directly.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import islice
+from pathlib import Path
+from typing import BinaryIO
+
+from storyline.errors import InputError
+from storyline.ingest.dedupe import similarity
+from storyline.ingest.pipeline import Prepared, RunMetadata, prepare_many, with_duplicate
+from storyline.ingest.readers import read_inputs
+from storyline.models import Article, Document, IngestReport, Rejection
+from storyline.settings import Settings
+from storyline.store.base import ArticleFilter, Store, StoreStats
+from storyline.store.sqlite import SQLiteStore
+
+Progress = Callable[[int, int], None]  # (articles done, rejected so far)
+
+_CHUNK = 25  # documents per unit of work sent to a worker process
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """Options of one ingest run (the CLI's ``ingest`` flags)."""
+
+    format: str | None = None
+    fields: Mapping[str, str] = field(default_factory=dict)
+    published: str | None = None
+    source: str | None = None
+    fetch: bool = False
+
+
+def open_store(settings: Settings) -> Store:
+    """Open (creating and migrating when needed) the store named by the ``db`` setting."""
+    return SQLiteStore(Path(settings["db"]).expanduser())
+
+
+def parse_date_option(value: str | None, option: str) -> str | None:
+    """Validate a user-given ISO date or datetime; return it normalised."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text).isoformat()
+        return datetime.fromisoformat(text).isoformat()
+    except ValueError:
+        raise InputError(
+            f"{option} must be an ISO date such as 2016-10-15 (or a datetime such as "
+            f"2016-10-15T09:30:00+00:00), got {value!r}"
+        ) from None
+
+
+def _chunks(items: Iterable[Document | Rejection], size: int) -> Iterator[list[Document | Rejection]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _workers(settings: Settings) -> int:
+    wanted = int(settings["ingest.workers"])
+    return wanted if wanted > 0 else min(4, os.cpu_count() or 1)
+
+
+def _prepare_stream(
+    inputs: Iterable[Document | Rejection], settings: Settings, run: RunMetadata
+) -> Iterator[Prepared | Rejection]:
+    """Prepare documents in worker processes (bounded look-ahead), keeping input order."""
+    workers = _workers(settings)
+    chunks = _chunks(inputs, _CHUNK)
+    if workers <= 1:
+        for chunk in chunks:
+            documents = [d for d in chunk if isinstance(d, Document)]
+            prepared = iter(prepare_many(documents, settings, run))
+            for item in chunk:
+                yield item if isinstance(item, Rejection) else next(prepared)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: list[tuple[list[Document | Rejection], Future[list[Prepared | Rejection]]]] = []
+        for chunk in chunks:
+            documents = [d for d in chunk if isinstance(d, Document)]
+            pending.append((chunk, pool.submit(prepare_many, documents, settings, run)))
+            if len(pending) >= workers * 3:
+                yield from _drain(pending.pop(0))
+        while pending:
+            yield from _drain(pending.pop(0))
+
+
+def _drain(
+    job: tuple[list[Document | Rejection], Future[list[Prepared | Rejection]]],
+) -> Iterator[Prepared | Rejection]:
+    chunk, future = job
+    prepared = iter(future.result())
+    for item in chunk:
+        yield item if isinstance(item, Rejection) else next(prepared)
+
+
+class _Deduper:
+    """Links each new article to the earliest stored or pending copy of it."""
+
+    def __init__(self, store: Store, threshold: float) -> None:
+        self.store = store
+        self.threshold = threshold
+        self.pending: list[Prepared] = []
+        self._hashes: dict[str, Article] = {}
+        self._bands: dict[bytes, list[Prepared]] = {}
+
+    def reset(self) -> None:
+        self.pending.clear()
+        self._hashes.clear()
+        self._bands.clear()
+
+    def _original(self, item: Prepared) -> tuple[str, str | None, str] | None:
+        """(id, published, kind) of the earliest earlier copy, if any."""
+        fp = item.fingerprint
+        stored = list(self.store.find_by_hash(fp.content_hash))
+        if fp.content_hash in self._hashes:
+            first = self._hashes[fp.content_hash]
+            stored.append((first.id, first.published))
+        if stored:
+            best = min(stored, key=lambda c: (c[1] or "9999", 0))
+            return best[0], best[1], "exact"
+        candidates = [
+            (c.article_id, c.published, c.signature)
+            for c in self.store.find_by_bands(fp.bands)
+        ]
+        for key in fp.bands:
+            for other in self._bands.get(key, ()):
+                candidates.append(
+                    (other.article.id, other.article.published, other.fingerprint.signature)
+                )
+        near = [
+            (cid, published)
+            for cid, published, signature in candidates
+            if similarity(signature, fp.signature) >= self.threshold
+        ]
+        if near:
+            best = min(near, key=lambda c: c[1] or "9999")
+            return best[0], best[1], "near"
+        return None
+
+    def add(self, item: Prepared) -> bool:
+        """Queue ``item`` for the next write; return True if it is a duplicate."""
+        original = self._original(item)
+        article = item.article
+        duplicate = False
+        if original is not None:
+            original_id, original_published, kind = original
+            if article.published and (original_published or "9999") > article.published:
+                self._promote(original_id, article.id, kind)
+            else:
+                article = with_duplicate(article, original_id, kind)
+                duplicate = True
+        prepared = Prepared(article, item.fingerprint)
+        self.pending.append(prepared)
+        if article.duplicate_of is None:
+            self._hashes.setdefault(item.fingerprint.content_hash, article)
+            for key in item.fingerprint.bands:
+                self._bands.setdefault(key, []).append(prepared)
+        return duplicate
+
+    def _promote(self, old_original: str, new_original: str, kind: str) -> None:
+        """A newly arrived article is older than the copy we had: it becomes the original."""
+        for i, queued in enumerate(self.pending):
+            art = queued.article
+            if art.id == old_original or art.duplicate_of == old_original:
+                self.pending[i] = Prepared(
+                    with_duplicate(art, new_original, art.duplicate_kind or kind),
+                    queued.fingerprint,
+                )
+        self.store.relink_duplicates(old_original, new_original, kind)
+
+
+def ingest(
+    store: Store,
+    paths: Sequence[str],
+    settings: Settings,
+    options: IngestOptions | None = None,
+    *,
+    progress: Progress | None = None,
+    stdin: BinaryIO | None = None,
+) -> IngestReport:
+    """Read, clean, dedupe and store every article found under ``paths``.
+
+    Idempotent: an article already in the store is counted as unchanged. Each batch of
+    ``ingest.batch_size`` articles is committed in one transaction, so a killed run
+    keeps what it committed and a rerun completes the rest.
+    """
+    options = options or IngestOptions()
+    run = RunMetadata(
+        published=parse_date_option(options.published, "--published"),
+        source=options.source.strip() if options.source and options.source.strip() else None,
+    )
+    started = time.perf_counter()
+    run_id = store.start_run("ingest " + " ".join(paths))
+    inputs = read_inputs(
+        paths,
+        settings=settings,
+        format=options.format,
+        fields=options.fields or None,
+        fetch=options.fetch,
+        stdin=stdin,
+    )
+    deduper = _Deduper(store, float(settings["dedupe.threshold"]))
+    rejected: list[Rejection] = []
+    added_ids: list[str] = []
+    counts = {"added": 0, "unchanged": 0, "duplicates": 0}
+    batch_size = int(settings["ingest.batch_size"])
+    seen: set[str] = set()
+    unflushed_rejections: list[Rejection] = []
+
+    def flush() -> None:
+        store.add_articles(
+            [(p.article, p.fingerprint.signature, p.fingerprint.bands) for p in deduper.pending]
+        )
+        store.add_rejections(run_id, unflushed_rejections)
+        unflushed_rejections.clear()
+        deduper.reset()
+
+    for item in _prepare_stream(inputs, settings, run):
+        if isinstance(item, Rejection):
+            rejected.append(item)
+            unflushed_rejections.append(item)
+        elif item.article.id in seen or store.existing_ids([item.article.id]):
+            counts["unchanged"] += 1
+        else:
+            seen.add(item.article.id)
+            if deduper.add(item):
+                counts["duplicates"] += 1
+            counts["added"] += 1
+            added_ids.append(item.article.id)
+            if len(deduper.pending) >= batch_size:
+                flush()
+        if progress is not None:
+            progress(counts["added"] + counts["unchanged"], len(rejected))
+    flush()
+    report = IngestReport(
+        added=counts["added"],
+        unchanged=counts["unchanged"],
+        duplicates=counts["duplicates"],
+        rejected=tuple(rejected),
+        seconds=time.perf_counter() - started,
+        article_ids=tuple(added_ids),
+    )
+    store.finish_run(run_id, report)
+    return report
+
+
+def list_articles(store: Store, article_filter: ArticleFilter) -> Sequence[Article]:
+    return store.list_articles(article_filter)
+
+
+def get_article(store: Store, article_id: str) -> Article:
+    return store.get_article(article_id)
+
+
+def store_stats(store: Store) -> StoreStats:
+    return store.stats()
+
+
+def rejections(store: Store, run_id: int | None = None) -> Sequence[Rejection]:
+    return store.rejections(run_id)

@@ -1,0 +1,89 @@
+"""The ``Store`` protocol: everything the rest of storyline may ask of a store.
+
+SQLite (``storyline.store.sqlite``) implements it; a PostgreSQL backend can implement
+the same protocol later. Only modules under ``storyline.store`` hold SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from storyline.models import Article, IngestReport, Rejection
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Filters for listing articles; ``None`` means no filter."""
+
+    source: str | None = None
+    since: str | None = None  # ISO date, inclusive, on ``published``
+    until: str | None = None  # ISO date, inclusive
+    query: str | None = None  # substring of the title or text (case-insensitive)
+    duplicates: bool = True  # include syndicated copies
+    limit: int | None = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class StoredSignature:
+    """A near-duplicate fingerprint kept for an article."""
+
+    article_id: str
+    published: str | None
+    signature: bytes
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    articles: int
+    duplicates: int
+    sources: int
+    words: int
+    first_published: str | None
+    last_published: str | None
+    rejections: int
+    runs: int
+    by_source: tuple[tuple[str, int], ...]
+    by_format: tuple[tuple[str, int], ...]
+
+
+class Store(Protocol):
+    """What a storyline store offers. One writer at a time; readers never block it."""
+
+    def close(self) -> None: ...
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]: ...
+
+    def find_by_hash(self, content_hash: str) -> Sequence[tuple[str, str | None]]:
+        """Ids and dates of original (non-duplicate) articles with this text hash."""
+        ...
+
+    def find_by_bands(self, keys: Sequence[bytes]) -> Sequence[StoredSignature]:
+        """Original articles sharing at least one LSH band key, with their signatures."""
+        ...
+
+    def add_articles(self, items: Sequence[tuple[Article, bytes, Sequence[bytes]]]) -> None:
+        """Add articles with their MinHash signature and band keys, in one transaction."""
+        ...
+
+    def relink_duplicates(self, old_original: str, new_original: str, kind: str) -> None:
+        """Make ``old_original`` and its copies duplicates of ``new_original``."""
+        ...
+
+    def get_article(self, article_id: str) -> Article: ...
+
+    def list_articles(self, article_filter: ArticleFilter) -> Sequence[Article]: ...
+
+    def count_articles(self) -> int: ...
+
+    def start_run(self, command: str) -> int: ...
+
+    def finish_run(self, run_id: int, report: IngestReport) -> None: ...
+
+    def add_rejections(self, run_id: int, rejections: Sequence[Rejection]) -> None: ...
+
+    def rejections(self, run_id: int | None = None) -> Sequence[Rejection]: ...
+
+    def stats(self) -> StoreStats: ...

@@ -1,0 +1,121 @@
+"""Ordered, recorded schema migrations of the SQLite store.
+
+Each migration runs once, in order, inside a transaction, and is recorded in the
+``migrations`` table with its number, name and time. Never edit a released migration:
+append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "articles, fingerprints, runs and rejections",
+        """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            title TEXT,
+            text TEXT NOT NULL,
+            raw TEXT NOT NULL,
+            edits TEXT NOT NULL,
+            published TEXT,
+            updated TEXT,
+            source TEXT,
+            url TEXT,
+            language TEXT,
+            authors TEXT NOT NULL,
+            contributors TEXT NOT NULL,
+            credits TEXT NOT NULL,
+            captions TEXT NOT NULL,
+            dateline TEXT,
+            description TEXT,
+            origin TEXT NOT NULL,
+            format TEXT NOT NULL,
+            html BLOB,
+            content_hash TEXT NOT NULL,
+            duplicate_of TEXT REFERENCES articles(id),
+            duplicate_kind TEXT,
+            labels TEXT NOT NULL,
+            words INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            ingested_at TEXT NOT NULL
+        );
+        CREATE INDEX articles_hash ON articles(content_hash);
+        CREATE INDEX articles_published ON articles(published, id);
+        CREATE INDEX articles_source ON articles(source);
+        CREATE INDEX articles_duplicate ON articles(duplicate_of);
+        CREATE TABLE fingerprints (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            signature BLOB NOT NULL
+        );
+        CREATE TABLE bands (
+            key BLOB NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id)
+        );
+        CREATE INDEX bands_key ON bands(key);
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            command TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            added INTEGER,
+            unchanged INTEGER,
+            duplicates INTEGER,
+            rejected INTEGER,
+            seconds REAL
+        );
+        CREATE TABLE rejections (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            origin TEXT NOT NULL,
+            reason TEXT NOT NULL
+        );
+        CREATE INDEX rejections_run ON rejections(run_id);
+        """,
+    ),
+)
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS migrations ("
+        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    row = conn.execute("SELECT MAX(version) FROM migrations").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: sqlite3.Connection) -> list[int]:
+    """Apply the pending migrations in order; return the versions applied."""
+    applied: list[int] = []
+    done = current_version(conn)
+    for migration in MIGRATIONS:
+        if migration.version <= done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in migration.sql.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(
+                "INSERT INTO migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, datetime.now(UTC).isoformat()),
+            )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        applied.append(migration.version)
+    return applied

@@ -1,0 +1,313 @@
+"""SQLite implementation of the ``Store`` protocol: one file, WAL, recorded migrations.
+
+One connection owns the database; every write runs in an explicit ``BEGIN IMMEDIATE``
+transaction, so a crash or kill leaves the store as of the last committed batch.
+``SQLiteStore(memory=True)`` gives an in-memory store for tests.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import NotFoundError, StoreError
+from storyline.models import Article, Edit, IngestReport, Rejection
+from storyline.store.base import ArticleFilter, StoredSignature, StoreStats
+from storyline.store.migrations import migrate
+
+_ARTICLE_COLUMNS = (
+    "id, title, text, raw, edits, published, updated, source, url, language, authors, "
+    "contributors, credits, captions, dateline, description, origin, format, html, "
+    "content_hash, duplicate_of, duplicate_kind, labels, words"
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class SQLiteStore:
+    """The default store: a single SQLite file (or memory, for tests)."""
+
+    def __init__(self, path: str | Path = "storyline.db", *, memory: bool = False) -> None:
+        self.path = ":memory:" if memory else str(path)
+        if not memory:
+            parent = Path(self.path).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise StoreError(
+                    f"cannot create the store {self.path!r}: folder {str(parent)!r} does not "
+                    "exist; create it or choose another --db path"
+                )
+        try:
+            self._conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30
+            )
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            if not memory:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA synchronous = NORMAL")
+            migrate(self._conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"cannot open the store {self.path!r}: {exc}; is it a storyline database?"
+            ) from None
+        self._write_lock = threading.Lock()
+
+    # --- plumbing ----------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._write_lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    # --- articles ----------------------------------------------------------------------
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        wanted = list(ids)
+        found: set[str] = set()
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
+    def find_by_hash(self, content_hash: str) -> Sequence[tuple[str, str | None]]:
+        rows = self._conn.execute(
+            "SELECT id, published FROM articles "
+            "WHERE content_hash = ? AND duplicate_of IS NULL ORDER BY seq",
+            (content_hash,),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    def find_by_bands(self, keys: Sequence[bytes]) -> Sequence[StoredSignature]:
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self._conn.execute(
+            "SELECT a.id, a.published, f.signature FROM fingerprints f "
+            "JOIN articles a ON a.id = f.article_id "
+            f"WHERE f.article_id IN (SELECT DISTINCT article_id FROM bands WHERE key IN ({marks})) "
+            "AND a.duplicate_of IS NULL ORDER BY a.seq",
+            list(keys),
+        )
+        return [StoredSignature(row[0], row[1], row[2]) for row in rows]
+
+    def add_articles(self, items: Sequence[tuple[Article, bytes, Sequence[bytes]]]) -> None:
+        if not items:
+            return
+        now = _now()
+        with self._write() as conn:
+            seq = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0])
+            for article, signature, bands in items:
+                seq += 1
+                conn.execute(
+                    f"INSERT INTO articles ({_ARTICLE_COLUMNS}, seq, ingested_at) "
+                    "VALUES (" + ",".join("?" * 26) + ")",
+                    (*_article_row(article), seq, now),
+                )
+                conn.execute(
+                    "INSERT INTO fingerprints(article_id, signature) VALUES (?, ?)",
+                    (article.id, signature),
+                )
+                conn.executemany(
+                    "INSERT INTO bands(key, article_id) VALUES (?, ?)",
+                    [(key, article.id) for key in bands],
+                )
+
+    def relink_duplicates(self, old_original: str, new_original: str, kind: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE articles SET duplicate_of = ?, duplicate_kind = ? WHERE id = ?",
+                (new_original, kind, old_original),
+            )
+            conn.execute(
+                "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ? AND id != ?",
+                (new_original, old_original, new_original),
+            )
+
+    def get_article(self, article_id: str) -> Article:
+        row = self._conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(
+                f"no article with id {article_id!r}; `storyline articles` lists the ids"
+            )
+        return _article_from_row(row)
+
+    def list_articles(self, article_filter: ArticleFilter) -> Sequence[Article]:
+        where: list[str] = []
+        args: list[Any] = []
+        if article_filter.source is not None:
+            where.append("source = ?")
+            args.append(article_filter.source)
+        if article_filter.since is not None:
+            where.append("published >= ?")
+            args.append(article_filter.since)
+        if article_filter.until is not None:
+            where.append("substr(published, 1, 10) <= ?")
+            args.append(article_filter.until)
+        if article_filter.query:
+            where.append("(instr(lower(title), ?) > 0 OR instr(lower(text), ?) > 0)")
+            args += [article_filter.query.lower()] * 2
+        if not article_filter.duplicates:
+            where.append("duplicate_of IS NULL")
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY published IS NULL, published, id"
+        if article_filter.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [article_filter.limit, article_filter.offset]
+        return [_article_from_row(row) for row in self._conn.execute(sql, args)]
+
+    def count_articles(self) -> int:
+        return int(self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    # --- runs and rejections -------------------------------------------------------------
+
+    def start_run(self, command: str) -> int:
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO runs(command, started_at) VALUES (?, ?)", (command, _now())
+            )
+            return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, report: IngestReport) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE runs SET finished_at = ?, added = ?, unchanged = ?, duplicates = ?, "
+                "rejected = ?, seconds = ? WHERE id = ?",
+                (
+                    _now(),
+                    report.added,
+                    report.unchanged,
+                    report.duplicates,
+                    len(report.rejected),
+                    report.seconds,
+                    run_id,
+                ),
+            )
+
+    def add_rejections(self, run_id: int, rejections: Sequence[Rejection]) -> None:
+        if not rejections:
+            return
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT INTO rejections(run_id, origin, reason) VALUES (?, ?, ?)",
+                [(run_id, r.origin, r.reason) for r in rejections],
+            )
+
+    def rejections(self, run_id: int | None = None) -> Sequence[Rejection]:
+        if run_id is None:
+            rows = self._conn.execute("SELECT origin, reason FROM rejections ORDER BY id")
+        else:
+            rows = self._conn.execute(
+                "SELECT origin, reason FROM rejections WHERE run_id = ? ORDER BY id", (run_id,)
+            )
+        return [Rejection(row[0], row[1]) for row in rows]
+
+    def stats(self) -> StoreStats:
+        conn = self._conn
+        row = conn.execute(
+            "SELECT COUNT(*), COUNT(duplicate_of), COUNT(DISTINCT source), "
+            "COALESCE(SUM(words), 0), MIN(published), MAX(published) FROM articles"
+        ).fetchone()
+        by_source = conn.execute(
+            "SELECT COALESCE(source, '(unknown)'), COUNT(*) FROM articles "
+            "GROUP BY source ORDER BY COUNT(*) DESC, source LIMIT 20"
+        ).fetchall()
+        by_format = conn.execute(
+            "SELECT format, COUNT(*) FROM articles GROUP BY format ORDER BY COUNT(*) DESC"
+        ).fetchall()
+        rejections = conn.execute("SELECT COUNT(*) FROM rejections").fetchone()[0]
+        runs = conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        return StoreStats(
+            articles=int(row[0]),
+            duplicates=int(row[1]),
+            sources=int(row[2]),
+            words=int(row[3]),
+            first_published=row[4],
+            last_published=row[5],
+            rejections=int(rejections),
+            runs=int(runs),
+            by_source=tuple((str(s), int(n)) for s, n in by_source),
+            by_format=tuple((str(f), int(n)) for f, n in by_format),
+        )
+
+
+def _article_row(article: Article) -> tuple[Any, ...]:
+    html = zlib.compress(article.html.encode("utf-8")) if article.html is not None else None
+    return (
+        article.id,
+        article.title,
+        article.text,
+        article.raw,
+        json.dumps([asdict(edit) for edit in article.edits], ensure_ascii=False),
+        article.published,
+        article.updated,
+        article.source,
+        article.url,
+        article.language,
+        json.dumps(list(article.authors), ensure_ascii=False),
+        json.dumps(list(article.contributors), ensure_ascii=False),
+        json.dumps(list(article.credits), ensure_ascii=False),
+        json.dumps(list(article.captions), ensure_ascii=False),
+        article.dateline,
+        article.description,
+        article.origin,
+        article.format,
+        html,
+        article.content_hash,
+        article.duplicate_of,
+        article.duplicate_kind,
+        json.dumps(dict(article.labels), ensure_ascii=False),
+        article.words,
+    )
+
+
+def _article_from_row(row: Sequence[Any]) -> Article:
+    html = zlib.decompress(row[18]).decode("utf-8") if row[18] is not None else None
+    return Article(
+        id=row[0],
+        title=row[1],
+        text=row[2],
+        raw=row[3],
+        edits=tuple(Edit(**edit) for edit in json.loads(row[4])),
+        published=row[5],
+        updated=row[6],
+        source=row[7],
+        url=row[8],
+        language=row[9],
+        authors=tuple(json.loads(row[10])),
+        contributors=tuple(json.loads(row[11])),
+        credits=tuple(json.loads(row[12])),
+        captions=tuple(json.loads(row[13])),
+        dateline=row[14],
+        description=row[15],
+        origin=row[16],
+        format=row[17],
+        html=html,
+        content_hash=row[19],
+        duplicate_of=row[20],
+        duplicate_kind=row[21],
+        labels=json.loads(row[22]),
+    )
