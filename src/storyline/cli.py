@@ -22,7 +22,7 @@ from rich.table import Table
 
 from storyline import jsonview, service
 from storyline.errors import StorylineError
-from storyline.settings import SETTINGS, Settings, load_settings
+from storyline.settings import SETTINGS, Settings, load_settings, settings_markdown
 from storyline.store.base import ArticleFilter, Store
 
 app = typer.Typer(
@@ -298,8 +298,14 @@ def rejected(
 @app.command("settings")
 def settings_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the settings reference (docs/settings.md).")
+    ] = False,
 ) -> None:
     """List every setting with its value, default and environment variable."""
+    if markdown:
+        sys.stdout.write(settings_markdown())
+        return
     resolved = _settings()
     rows = [
         {"name": s.name, "value": resolved[s.name], "default": s.default, "env": s.env, "help": s.help}

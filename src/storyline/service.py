@@ -67,40 +67,70 @@ def _chunks(items: Iterable[Document | Rejection], size: int) -> Iterator[list[D
         yield chunk
 
 
-def _workers(settings: Settings) -> int:
+def worker_count(settings: Settings) -> int:
+    """Worker processes ingest will use under these settings."""
     wanted = int(settings["ingest.workers"])
     return wanted if wanted > 0 else min(4, os.cpu_count() or 1)
 
 
+_Job = tuple[
+    list[Document | Rejection], "Future[tuple[list[Prepared | Rejection], dict[str, float]]]"
+]
+
+
+def _timed(items: Iterable[Document | Rejection], timings: dict[str, float]) -> Iterator[Document | Rejection]:
+    iterator = iter(items)
+    while True:
+        started = time.perf_counter()
+        item = next(iterator, None)
+        timings["read"] = timings.get("read", 0.0) + time.perf_counter() - started
+        if item is None:
+            return
+        yield item
+
+
 def _prepare_stream(
-    inputs: Iterable[Document | Rejection], settings: Settings, run: RunMetadata
+    inputs: Iterable[Document | Rejection],
+    settings: Settings,
+    run: RunMetadata,
+    timings: dict[str, float],
 ) -> Iterator[Prepared | Rejection]:
-    """Prepare documents in worker processes (bounded look-ahead), keeping input order."""
-    workers = _workers(settings)
-    chunks = _chunks(inputs, _CHUNK)
+    """Prepare documents in worker processes (bounded look-ahead), keeping input order.
+
+    Stage seconds are added to ``timings`` (worker seconds are summed over workers).
+    """
+    workers = worker_count(settings)
+    chunks = _chunks(_timed(inputs, timings), _CHUNK)
     if workers <= 1:
         for chunk in chunks:
             documents = [d for d in chunk if isinstance(d, Document)]
-            prepared = iter(prepare_many(documents, settings, run))
+            results, chunk_timings = prepare_many(documents, settings, run)
+            _add(timings, chunk_timings)
+            prepared = iter(results)
             for item in chunk:
                 yield item if isinstance(item, Rejection) else next(prepared)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: list[tuple[list[Document | Rejection], Future[list[Prepared | Rejection]]]] = []
+        pending: list[_Job] = []
         for chunk in chunks:
             documents = [d for d in chunk if isinstance(d, Document)]
             pending.append((chunk, pool.submit(prepare_many, documents, settings, run)))
             if len(pending) >= workers * 3:
-                yield from _drain(pending.pop(0))
+                yield from _drain(pending.pop(0), timings)
         while pending:
-            yield from _drain(pending.pop(0))
+            yield from _drain(pending.pop(0), timings)
 
 
-def _drain(
-    job: tuple[list[Document | Rejection], Future[list[Prepared | Rejection]]],
-) -> Iterator[Prepared | Rejection]:
+def _add(timings: dict[str, float], more: Mapping[str, float]) -> None:
+    for stage, seconds in more.items():
+        timings[stage] = timings.get(stage, 0.0) + seconds
+
+
+def _drain(job: _Job, timings: dict[str, float]) -> Iterator[Prepared | Rejection]:
     chunk, future = job
-    prepared = iter(future.result())
+    results, chunk_timings = future.result()
+    _add(timings, chunk_timings)
+    prepared = iter(results)
     for item in chunk:
         yield item if isinstance(item, Rejection) else next(prepared)
 
@@ -219,15 +249,20 @@ def ingest(
     seen: set[str] = set()
     unflushed_rejections: list[Rejection] = []
 
+    timings: dict[str, float] = {}
+
     def flush() -> None:
+        started = time.perf_counter()
         store.add_articles(
             [(p.article, p.fingerprint.signature, p.fingerprint.bands) for p in deduper.pending]
         )
         store.add_rejections(run_id, unflushed_rejections)
         unflushed_rejections.clear()
         deduper.reset()
+        timings["store"] = timings.get("store", 0.0) + time.perf_counter() - started
 
-    for item in _prepare_stream(inputs, settings, run):
+    for item in _prepare_stream(inputs, settings, run, timings):
+        dedupe_started = time.perf_counter()
         if isinstance(item, Rejection):
             rejected.append(item)
             unflushed_rejections.append(item)
@@ -239,6 +274,7 @@ def ingest(
                 counts["duplicates"] += 1
             counts["added"] += 1
             added_ids.append(item.article.id)
+            timings["dedupe"] = timings.get("dedupe", 0.0) + time.perf_counter() - dedupe_started
             if len(deduper.pending) >= batch_size:
                 flush()
         if progress is not None:
@@ -250,6 +286,7 @@ def ingest(
         duplicates=counts["duplicates"],
         rejected=tuple(rejected),
         seconds=time.perf_counter() - started,
+        stage_seconds=dict(timings),
         article_ids=tuple(added_ids),
     )
     store.finish_run(run_id, report)

@@ -204,3 +204,25 @@ def load_settings(
     from_env = {s.name: env[s.env] for s in SETTINGS if s.env in env}
     settings = settings.with_overrides(from_env, where="environment")
     return settings.with_overrides(overrides or {}, where="command line")
+
+
+def settings_markdown() -> str:
+    """The settings reference in Markdown (``docs/settings.md`` is generated from it)."""
+    lines = [
+        "# Settings",
+        "",
+        "Generated from `storyline.settings.SETTINGS` by "
+        "`storyline settings --markdown > docs/settings.md`; a test keeps the two in step.",
+        "",
+        "Precedence, lowest first: packaged defaults < `storyline.toml` (current folder, or the "
+        "file named by `STORYLINE_CONFIG` or `--config`) < `STORYLINE_*` environment variables "
+        "< command-line options (`--db`, `--set NAME=VALUE`). In `storyline.toml`, dotted names "
+        "are tables: `dedupe.threshold` is `[dedupe]` `threshold = 0.8`.",
+        "",
+        "| setting | default | environment | meaning |",
+        "| --- | --- | --- | --- |",
+    ]
+    for s in SETTINGS:
+        default = str(s.default).lower() if isinstance(s.default, bool) else repr(s.default)
+        lines.append(f"| `{s.name}` | `{default}` | `{s.env}` | {s.help} |")
+    return "\n".join(lines) + "\n"

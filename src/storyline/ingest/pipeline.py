@@ -13,6 +13,7 @@ so the same input ingested twice gets the same id and adds nothing.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, replace
 
 from storyline.errors import InputError
@@ -45,12 +46,23 @@ def article_id(document: Document, content_hash: str) -> str:
     return "a" + digest[:16]
 
 
-def prepare(document: Document, settings: Settings, run: RunMetadata) -> Prepared | Rejection:
-    """Extract (HTML), clean and fingerprint one document; reject it with a reason."""
+def prepare(
+    document: Document,
+    settings: Settings,
+    run: RunMetadata,
+    timings: dict[str, float] | None = None,
+) -> Prepared | Rejection:
+    """Extract (HTML), clean and fingerprint one document; reject it with a reason.
+
+    When ``timings`` is given, the seconds spent per stage are added to it.
+    """
+    clock = _Clock(timings)
     try:
         if document.html is not None and not document.raw:
             document = extract_document(document)
+            clock.lap("extract")
         cleaned = clean(document.raw, format=document.format, settings=settings)
+        clock.lap("clean")
     except InputError as exc:
         return Rejection(document.origin, str(exc))
     words = len(cleaned.text.split())
@@ -65,6 +77,9 @@ def prepare(document: Document, settings: Settings, run: RunMetadata) -> Prepare
         threshold=settings["dedupe.threshold"],
         num_perm=settings["dedupe.num_perm"],
     )
+    clock.lap("fingerprint")
+    language = document.language or detect_language(cleaned.text)
+    clock.lap("language")
     article = Article(
         id=article_id(document, print_.content_hash),
         text=cleaned.text,
@@ -75,7 +90,7 @@ def prepare(document: Document, settings: Settings, run: RunMetadata) -> Prepare
         updated=document.updated or cleaned.updated,
         source=run.source or document.source or cleaned.source,
         url=document.url,
-        language=document.language or detect_language(cleaned.text),
+        language=language,
         authors=document.authors or cleaned.authors,
         contributors=cleaned.contributors,
         credits=cleaned.credits,
@@ -93,9 +108,28 @@ def prepare(document: Document, settings: Settings, run: RunMetadata) -> Prepare
 
 def prepare_many(
     documents: list[Document], settings: Settings, run: RunMetadata
-) -> list[Prepared | Rejection]:
-    """``prepare`` over a chunk (the unit of work sent to a worker process)."""
-    return [prepare(document, settings, run) for document in documents]
+) -> tuple[list[Prepared | Rejection], dict[str, float]]:
+    """``prepare`` over a chunk (the unit of work sent to a worker process).
+
+    Returns the results in order and the seconds spent per stage on the chunk.
+    """
+    timings: dict[str, float] = {}
+    return [prepare(document, settings, run, timings) for document in documents], timings
+
+
+class _Clock:
+    """Adds elapsed seconds per stage to a timings table (no-op without one)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        if self.timings is None:
+            return
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+        self.last = now
 
 
 def with_duplicate(article: Article, original: str, kind: str) -> Article:

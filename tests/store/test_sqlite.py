@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from storyline.errors import NotFoundError, StoreError
+from storyline.ingest.dedupe import fingerprint
+from storyline.models import Article, Edit, IngestReport, Rejection
+from storyline.store.base import ArticleFilter
+from storyline.store.migrations import MIGRATIONS
+from storyline.store.sqlite import SQLiteStore
+
+
+def _article(article_id: str, text: str, **kw: object) -> tuple[Article, bytes, tuple[bytes, ...]]:
+    fp = fingerprint(text, threshold=0.8, num_perm=64)
+    article = Article(id=article_id, text=text, raw=text, content_hash=fp.content_hash, **kw)  # type: ignore[arg-type]
+    return article, fp.signature, fp.bands
+
+
+def test_round_trip_keeps_every_field() -> None:
+    store = SQLiteStore(memory=True)
+    edit = Edit(3, 10, "Aleppoby", "Aleppo by", "glued-words")
+    article, sig, bands = _article(
+        "a1",
+        "Body text here about the talks.",
+        title="Headline",
+        published="2016-09-06",
+        source="TRT World",
+        authors=("Henry Meyer",),
+        credits=("Reuters",),
+        edits=(edit,),
+        html="<p>Body</p>",
+        labels={"event": "e1"},
+    )
+    store.add_articles([(article, sig, bands)])
+    back = store.get_article("a1")
+    assert back == article
+    assert back.edits == (edit,)
+    assert back.html == "<p>Body</p>"
+
+
+def test_unknown_id_names_the_id() -> None:
+    store = SQLiteStore(memory=True)
+    with pytest.raises(NotFoundError, match="'nope'"):
+        store.get_article("nope")
+
+
+def test_migrations_are_recorded_once(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    SQLiteStore(path).close()
+    SQLiteStore(path).close()
+    rows = sqlite3.connect(path).execute("SELECT version FROM migrations").fetchall()
+    assert [r[0] for r in rows] == [m.version for m in MIGRATIONS]
+    mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="junk.db"):
+        SQLiteStore(path)
+
+
+def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        SQLiteStore(tmp_path / "no" / "such" / "s.db")
+
+
+def test_failed_batch_writes_nothing() -> None:
+    store = SQLiteStore(memory=True)
+    good = _article("a1", "one two three four five six")
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_articles([good, good])  # same id twice: the whole batch rolls back
+    assert store.count_articles() == 0
+
+
+def test_list_filters_and_order() -> None:
+    store = SQLiteStore(memory=True)
+    store.add_articles(
+        [
+            _article("b", "second text about Syria", published="2016-10-15", source="Bloomberg"),
+            _article("a", "first text about Syria", published="2016-09-06", source="TRT World"),
+            _article("c", "undated text about Aleppo"),
+        ]
+    )
+    assert [a.id for a in store.list_articles(ArticleFilter())] == ["a", "b", "c"]
+    assert [a.id for a in store.list_articles(ArticleFilter(source="Bloomberg"))] == ["b"]
+    assert [a.id for a in store.list_articles(ArticleFilter(since="2016-10-01"))] == ["b"]
+    assert [a.id for a in store.list_articles(ArticleFilter(until="2016-09-30"))] == ["a"]
+    assert [a.id for a in store.list_articles(ArticleFilter(query="ALEPPO"))] == ["c"]
+    assert [a.id for a in store.list_articles(ArticleFilter(limit=1, offset=1))] == ["b"]
+
+
+def test_duplicates_lookup_and_relink() -> None:
+    store = SQLiteStore(memory=True)
+    text = "the same syndicated wire story text " * 5
+    first, sig, bands = _article("late", text, published="2016-09-07")
+    store.add_articles([(first, sig, bands)])
+    assert [i for i, _ in store.find_by_hash(first.content_hash)] == ["late"]
+    assert [s.article_id for s in store.find_by_bands(bands)] == ["late"]
+    early, sig2, bands2 = _article("early", text, published="2016-09-06")
+    store.add_articles([(early, sig2, bands2)])
+    store.relink_duplicates("late", "early", "exact")
+    assert store.get_article("late").duplicate_of == "early"
+    assert [i for i, _ in store.find_by_hash(first.content_hash)] == ["early"]
+
+
+def test_runs_rejections_and_stats() -> None:
+    store = SQLiteStore(memory=True)
+    run = store.start_run("ingest x")
+    store.add_rejections(run, [Rejection("x/bad.bin", "binary data")])
+    store.finish_run(run, IngestReport(added=0, rejected=(Rejection("x/bad.bin", "binary data"),)))
+    store.add_articles([_article("a", "one two three four five", source="AP")])
+    stats = store.stats()
+    assert (stats.articles, stats.rejections, stats.runs, stats.words) == (1, 1, 1, 5)
+    assert stats.by_source == (("AP", 1),)
+    assert store.rejections(run) == [Rejection("x/bad.bin", "binary data")]
