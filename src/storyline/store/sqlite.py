@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from storyline.errors import NotFoundError, StoreError
-from storyline.models import Article, Edit, IngestReport, Rejection
+from storyline.models import Article, Edit, Enrichment, Entity, IngestReport, Rejection
+from storyline.store import enrichments as _enrichments
 from storyline.store.base import ArticleFilter, StoredSignature, StoreStats
 from storyline.store.migrations import migrate
 
@@ -181,6 +182,38 @@ class SQLiteStore:
 
     def count_articles(self) -> int:
         return int(self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def get_articles(self, ids: Sequence[str]) -> list[Article]:
+        found: dict[str, Article] = {}
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
+            )
+            for row in rows:
+                found[row[0]] = _article_from_row(row)
+        return [found[i] for i in ids if i in found]
+
+    # --- enrichment ----------------------------------------------------------------------
+
+    def unenriched_ids(self, limit: int) -> list[str]:
+        return _enrichments.unenriched(self._conn, limit)
+
+    def save_enrichments(self, items: Sequence[Enrichment], entities: Sequence[Entity]) -> None:
+        with self._write() as conn:
+            _enrichments.save(conn, items, entities)
+
+    def get_enrichment(self, article_id: str) -> Enrichment | None:
+        return _enrichments.load(self._conn, article_id)
+
+    def all_entities(self) -> list[Entity]:
+        return _enrichments.all_entities(self._conn)
+
+    def entity_counts(
+        self, *, type: str | None = None, limit: int | None = None
+    ) -> list[tuple[Entity, int, int]]:
+        return _enrichments.entity_counts(self._conn, type=type, limit=limit)
 
     # --- runs and rejections -------------------------------------------------------------
 
