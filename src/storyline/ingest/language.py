@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-_SAMPLE_CHARS = 2000
+_SAMPLE_CHARS = 800
 _MIN_PROBABILITY = 0.6
 
 
@@ -13,7 +13,7 @@ _MIN_PROBABILITY = 0.6
 def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def detect_language(text: str) -> str | None:
