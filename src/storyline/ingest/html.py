@@ -5,8 +5,8 @@ what it commonly leaves behind: the headline and standfirst repeated at the top 
 body, headings with nothing under them, and page furniture written as its own line
 (related-link cues and the lists under them, newsletter and social-media prompts,
 reading times, tag lines, share and comment prompts, WordPress shortcodes, a closing
-subscription pitch). Credits,
-bylines, captions and datelines are left in: ``storyline.ingest.clean`` records them.
+subscription pitch). Credits, bylines, captions and datelines are left in:
+``storyline.ingest.clean`` records them.
 
 Dates come from htmldate (through trafilatura) with ``original_date`` for the publication
 date and without the extensive search, so a date is only ever one the page states
