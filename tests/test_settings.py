@@ -27,9 +27,9 @@ def test_precedence_file_env_cli(tmp_path: Path) -> None:
 def test_bad_values_name_the_setting() -> None:
     with pytest.raises(SettingsError, match=r"dedupe.threshold.*<= 1.0.*'3'"):
         load_settings({"dedupe.threshold": "3"}, environ={})
-    with pytest.raises(SettingsError, match="ingest.workers.*int.*'many'"):
+    with pytest.raises(SettingsError, match=r"ingest\.workers.*int.*'many'"):
         load_settings(environ={"STORYLINE_INGEST_WORKERS": "many"})
-    with pytest.raises(SettingsError, match="unknown setting 'dedup.threshold'"):
+    with pytest.raises(SettingsError, match=r"unknown setting 'dedup\.threshold'"):
         load_settings({"dedup.threshold": 1}, environ={})
 
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, ClassVar, NoReturn
 
 import typer
 from rich.console import Console
@@ -22,6 +22,7 @@ from rich.table import Table
 
 from storyline import jsonview, service
 from storyline.errors import StorylineError
+from storyline.models import Enrichment
 from storyline.settings import SETTINGS, Settings, load_settings, settings_markdown
 from storyline.store.base import ArticleFilter, Store
 
@@ -39,8 +40,10 @@ EXIT_ERROR = 2
 
 
 class _State:
-    overrides: dict[str, Any] = {}
-    config: Path | None = None
+    """Global options of this invocation, set by the callback before any command runs."""
+
+    overrides: ClassVar[dict[str, Any]] = {}
+    config: ClassVar[Path | None] = None
 
 
 def _settings() -> Settings:
@@ -74,7 +77,9 @@ def _print_json(data: Any) -> None:
 def _main(
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Store file (setting `db`, env STORYLINE_DB).", show_default=False),
+        typer.Option(
+            "--db", help="Store file (setting `db`, env STORYLINE_DB).", show_default=False
+        ),
     ] = None,
     config: Annotated[
         Path | None,
@@ -107,7 +112,9 @@ def _main(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders, URLs (with --fetch) or - for stdin.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Files, folders, URLs (with --fetch) or - for stdin.")
+    ],
     format: Annotated[
         str | None,
         typer.Option("--format", help="Force a reader: text, html, rss, jsonl, csv, warc."),
@@ -124,9 +131,12 @@ def ingest(
         typer.Option("--field", help="JSONL/CSV field mapping OURS=THEIRS, e.g. text=body."),
     ] = None,
     fetch: Annotated[bool, typer.Option("--fetch", help="Allow fetching http(s) URLs.")] = False,
+    no_enrich: Annotated[
+        bool, typer.Option("--no-enrich", help="Do not enrich the new articles now.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Read articles into the store: cleaned, with metadata, deduplicated."""
+    """Read articles into the store: cleaned, with metadata, deduplicated, enriched."""
     fields: dict[str, str] = {}
     for item in field or []:
         ours, sep, theirs = item.partition("=")
@@ -136,35 +146,50 @@ def ingest(
     options = service.IngestOptions(
         format=format, fields=fields, published=published, source=source, fetch=fetch
     )
-    with _store() as store:
-        with Progress(
+    with (
+        _store() as store,
+        Progress(
             SpinnerColumn(),
             TextColumn("[progress.description]{task.description}"),
             TimeElapsedColumn(),
             console=err,
             transient=True,
             disable=not err.is_terminal,
-        ) as bar:
-            task = bar.add_task("ingesting", total=None)
+        ) as bar,
+    ):
+        task = bar.add_task("ingesting", total=None)
 
-            def progress(done: int, rejected: int) -> None:
-                bar.update(task, description=f"ingesting: {done} articles, {rejected} rejected")
+        def progress(done: int, rejected: int) -> None:
+            bar.update(task, description=f"ingesting: {done} articles, {rejected} rejected")
 
-            report = service.ingest(
-                store, paths, _settings(), options, progress=progress, stdin=sys.stdin.buffer
+        settings = _settings()
+        report = service.ingest(
+            store, paths, settings, options, progress=progress, stdin=sys.stdin.buffer
+        )
+        enriched = None
+        if settings["enrich.on_ingest"] and not no_enrich:
+            bar.update(task, description="enriching")
+            enriched = service.enrich(
+                store,
+                settings,
+                progress=lambda done, _: bar.update(task, description=f"enriching: {done}"),
             )
     if as_json:
-        _print_json(jsonview.ingest_report(report))
+        data = jsonview.ingest_report(report)
+        data["enriched"] = enriched.articles if enriched else 0
+        _print_json(data)
     else:
         out.print(
             f"added {report.added} articles ({report.duplicates} linked as duplicates), "
             f"{report.unchanged} already in the store, {len(report.rejected)} rejected "
             f"in {report.seconds:.1f} s"
         )
+        if enriched is not None and enriched.articles:
+            out.print(f"enriched {enriched.articles} articles in {enriched.seconds:.1f} s")
         if report.rejected:
             table = Table("rejected input", "reason", title="Rejected", title_justify="left")
-            for item in report.rejected:
-                table.add_row(escape(item.origin), escape(item.reason))
+            for rejection in report.rejected:
+                table.add_row(escape(rejection.origin), escape(rejection.reason))
             err.print(table)
     if report.rejected:
         raise typer.Exit(EXIT_REJECTED)
@@ -206,7 +231,9 @@ def articles(
         title = escape(a.title or a.text[:60])
         if a.duplicate_of:
             title += f" [dim](copy of {escape(a.duplicate_of)})[/dim]"
-        table.add_row(escape(a.id), a.published or "?", escape(a.source or "?"), title, str(a.words))
+        table.add_row(
+            escape(a.id), a.published or "?", escape(a.source or "?"), title, str(a.words)
+        )
     out.print(table)
 
 
@@ -219,8 +246,12 @@ def show(
     """Show one article: metadata, cleaned text and the edits cleaning made."""
     with _store() as store:
         article = service.get_article(store, article_id)
+        extracted = service.get_enrichment(store, article_id)
     if as_json:
-        _print_json(jsonview.article_detail(article))
+        data = jsonview.article_detail(article)
+        if extracted is not None:
+            data.update(jsonview.enrichment(extracted))
+        _print_json(data)
         return
     meta = Table.grid(padding=(0, 2))
     for name, value in (
@@ -236,7 +267,10 @@ def show(
         ("language", article.language),
         ("url", article.url),
         ("origin", article.origin),
-        ("duplicate of", f"{article.duplicate_of} ({article.duplicate_kind})" if article.duplicate_of else None),
+        (
+            "duplicate of",
+            f"{article.duplicate_of} ({article.duplicate_kind})" if article.duplicate_of else None,
+        ),
     ):
         if value:
             meta.add_row(f"[bold]{name}[/bold]", escape(str(value)))
@@ -247,12 +281,121 @@ def show(
         table = Table("raw span", "before", "after", "reason", title="Edits", title_justify="left")
         for edit in article.edits:
             table.add_row(
-                f"{edit.start}-{edit.end}", escape(repr(edit.before)), escape(repr(edit.after)), edit.reason
+                f"{edit.start}-{edit.end}",
+                escape(repr(edit.before)),
+                escape(repr(edit.after)),
+                edit.reason,
             )
         out.print(table)
+    if extracted is not None:
+        _show_enrichment(extracted)
     if raw:
         out.rule("raw")
         out.print(escape(article.raw))
+
+
+def _show_enrichment(item: Enrichment) -> None:
+    if item.entities:
+        table = Table("entity", "type", "attributes", title="Entities", title_justify="left")
+        for entity in item.entities:
+            table.add_row(escape(entity.name), entity.type, escape("; ".join(entity.attributes)))
+        out.print(table)
+    if item.times:
+        table = Table("text", "type", "value", "offsets", title="Times", title_justify="left")
+        for t in item.times:
+            table.add_row(
+                escape(t.text), t.type, escape(t.value or "(unresolved)"), f"{t.start}-{t.end}"
+            )
+        out.print(table)
+    if item.quotes:
+        table = Table("speaker", "cue", "quote", "kind", title="Quotes", title_justify="left")
+        for q in item.quotes:
+            table.add_row(escape(q.speaker or "?"), escape(q.cue), escape(q.text), q.kind)
+        out.print(table)
+    if item.figures:
+        table = Table(
+            "text", "value", "unit", "qualifier", "counts", title="Figures", title_justify="left"
+        )
+        for f in item.figures:
+            table.add_row(
+                escape(f.text),
+                f"{f.value:g}",
+                escape(f.unit),
+                escape(f.qualifier),
+                escape(f.counts),
+            )
+        out.print(table)
+    if item.places:
+        table = Table(
+            "place", "country", "kind", "lat, lon", "dateline", title="Places", title_justify="left"
+        )
+        for p in item.places:
+            where = (
+                f"{p.latitude:.3f}, {p.longitude:.3f}"
+                if p.latitude is not None and p.longitude is not None
+                else "?"
+            )
+            table.add_row(escape(p.name), p.country, p.kind, where, "yes" if p.is_dateline else "")
+        out.print(table)
+    out.print(f"[dim]enriched by {escape(item.producer)}[/dim]")
+
+
+@app.command()
+def enrich(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Enrich every article not enriched yet: entities, times, quotes, figures, places."""
+    with (
+        _store() as store,
+        Progress(
+            SpinnerColumn(),
+            TextColumn("[progress.description]{task.description}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as bar,
+    ):
+        task = bar.add_task("enriching", total=None)
+        report = service.enrich(
+            store,
+            _settings(),
+            progress=lambda done, _: bar.update(task, description=f"enriching: {done}"),
+        )
+    if as_json:
+        _print_json(
+            {
+                "enriched": report.articles,
+                "seconds": round(report.seconds, 3),
+                "enriched_by": report.producer,
+            }
+        )
+    else:
+        out.print(f"enriched {report.articles} articles in {report.seconds:.1f} s")
+
+
+@app.command()
+def entities(
+    type: Annotated[
+        str | None, typer.Option("--type", help="person, organisation, place, group, other.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List canonical entities with their mention and article counts."""
+    with _store() as store:
+        rows = service.list_entities(store, type=type, limit=limit or None)
+    if as_json:
+        _print_json([jsonview.entity_count(e, m, a) for e, m, a in rows])
+        return
+    table = Table("entity", "type", "mentions", "articles", "aliases")
+    for entity, mentions, articles_count in rows:
+        table.add_row(
+            escape(entity.name),
+            entity.type,
+            str(mentions),
+            str(articles_count),
+            escape(", ".join(a for a in entity.aliases if a != entity.name)[:80]),
+        )
+    out.print(table)
 
 
 @app.command()
@@ -268,7 +411,9 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     table.add_row("duplicates (linked copies)", str(figures.duplicates))
     table.add_row("outlets", str(figures.sources))
     table.add_row("words", str(figures.words))
-    table.add_row("published", f"{figures.first_published or '?'} .. {figures.last_published or '?'}")
+    table.add_row(
+        "published", f"{figures.first_published or '?'} .. {figures.last_published or '?'}"
+    )
     table.add_row("ingest runs", str(figures.runs))
     table.add_row("rejected inputs", str(figures.rejections))
     out.print(table)
@@ -308,7 +453,13 @@ def settings_command(
         return
     resolved = _settings()
     rows = [
-        {"name": s.name, "value": resolved[s.name], "default": s.default, "env": s.env, "help": s.help}
+        {
+            "name": s.name,
+            "value": resolved[s.name],
+            "default": s.default,
+            "env": s.env,
+            "help": s.help,
+        }
         for s in SETTINGS
     ]
     if as_json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from storyline.models import Article, IngestReport, Rejection
+from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection
 from storyline.store.base import StoreStats
 
 
@@ -69,3 +69,19 @@ def store_stats(stats: StoreStats) -> dict[str, Any]:
     data["by_source"] = dict(stats.by_source)
     data["by_format"] = dict(stats.by_format)
     return data
+
+
+def enrichment(item: Enrichment) -> dict[str, Any]:
+    return {
+        "entities": [asdict(e) for e in item.entities],
+        "mentions": [asdict(m) for m in item.mentions],
+        "times": [asdict(t) for t in item.times],
+        "quotes": [asdict(q) for q in item.quotes],
+        "figures": [asdict(f) for f in item.figures],
+        "places": [asdict(p) for p in item.places],
+        "enriched_by": item.producer,
+    }
+
+
+def entity_count(entity: Entity, mentions: int, articles: int) -> dict[str, Any]:
+    return {**asdict(entity), "mentions": mentions, "articles": articles}

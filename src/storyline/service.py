@@ -61,7 +61,9 @@ def parse_date_option(value: str | None, option: str) -> str | None:
         ) from None
 
 
-def _chunks(items: Iterable[Document | Rejection], size: int) -> Iterator[list[Document | Rejection]]:
+def _chunks(
+    items: Iterable[Document | Rejection], size: int
+) -> Iterator[list[Document | Rejection]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
@@ -78,7 +80,9 @@ _Job = tuple[
 ]
 
 
-def _timed(items: Iterable[Document | Rejection], timings: dict[str, float]) -> Iterator[Document | Rejection]:
+def _timed(
+    items: Iterable[Document | Rejection], timings: dict[str, float]
+) -> Iterator[Document | Rejection]:
     iterator = iter(items)
     while True:
         started = time.perf_counter()
@@ -161,8 +165,7 @@ class _Deduper:
             best = min(stored, key=lambda c: (c[1] or "9999", 0))
             return best[0], best[1], "exact"
         candidates = [
-            (c.article_id, c.published, c.signature)
-            for c in self.store.find_by_bands(fp.bands)
+            (c.article_id, c.published, c.signature) for c in self.store.find_by_bands(fp.bands)
         ]
         for key in fp.bands:
             for other in self._bands.get(key, ()):

@@ -67,7 +67,11 @@ def save(conn: sqlite3.Connection, items: Sequence[Enrichment], entities: Sequen
         )
         conn.executemany(
             "INSERT INTO mentions(article_id, entity_key, start, end, text) VALUES (?, ?, ?, ?, ?)",
-            [(item.article_id, m.entity, m.start, m.end, m.text) for m in item.mentions if m.entity],
+            [
+                (item.article_id, m.entity, m.start, m.end, m.text)
+                for m in item.mentions
+                if m.entity
+            ],
         )
 
 
