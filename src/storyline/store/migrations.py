@@ -45,7 +45,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             format TEXT NOT NULL,
             html BLOB,
             content_hash TEXT NOT NULL,
-            duplicate_of TEXT REFERENCES articles(id),
+            duplicate_of TEXT REFERENCES articles(id) DEFERRABLE INITIALLY DEFERRED,
             duplicate_kind TEXT,
             labels TEXT NOT NULL,
             words INTEGER NOT NULL,

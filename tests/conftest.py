@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+_WORDS = (
+    "minister talks city council budget vote river bridge storm election court ruling "
+    "police strike hospital school market price oil bank rebels army summit treaty aid "
+    "refugees border harbour festival museum trial judge senator governor mayor factory"
+).split()
+
+
+def synthetic_article(rng: random.Random, words: int = 120) -> str:
+    sentences = []
+    while sum(len(s.split()) for s in sentences) < words:
+        n = rng.randint(8, 16)
+        sentence = " ".join(rng.choice(_WORDS) for _ in range(n))
+        sentences.append(sentence.capitalize() + ".")
+    return " ".join(sentences)
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared/data is not present")
+    return SHARED
+
+
+def write_jsonl(path: Path, count: int, seed: int = 7) -> list[dict[str, object]]:
+    rng = random.Random(seed)
+    records: list[dict[str, object]] = []
+    for i in range(count):
+        records.append(
+            {
+                "id": f"doc-{i:05d}",
+                "title": f"Synthetic report {i}",
+                "text": synthetic_article(rng),
+                "published": f"2020-01-{1 + i % 28:02d}",
+                "source": ["Wire A", "Paper B", "Site C"][i % 3],
+                "url": None,
+                "event": f"e{i % 10}",
+                "story": None,
+            }
+        )
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    return records
