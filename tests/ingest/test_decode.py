@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline.errors import InputError
 from storyline.ingest.decode import (
@@ -114,3 +116,28 @@ def test_charset_helpers() -> None:
     assert declared_html_charset(b'<html><head><meta charset="utf-8">') == "utf-8"
     page = b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">'
     assert declared_html_charset(page) == "iso-8859-1"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400))
+def test_any_bytes_decode_or_raise_input_error(data: bytes) -> None:
+    try:
+        text = decode_bytes(data, origin="fuzz")
+    except InputError:
+        return
+    assert "\r" not in text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200), st.sampled_from(["utf-8", "cp1252", "utf-16"]))
+def test_encoded_text_round_trips(text: str, encoding: str) -> None:
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        return
+    try:
+        decoded = decode_bytes(data, origin="fuzz")
+    except InputError:
+        return  # empty or control-heavy text is refused on purpose
+    if encoding == "utf-8" and "\r" not in text:
+        assert decoded == text.removeprefix("\ufeff") or fix_mojibake(text) == decoded

@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -217,3 +219,17 @@ def test_seeds_read_as_text() -> None:
     out = list(read_inputs([str(seeds)], settings=Settings()))
     assert out and all(isinstance(o, Document) and o.format == "text" for o in out)
     assert all(isinstance(o, Document) and "\n" in o.raw and "\r" not in o.raw for o in out)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.binary(max_size=300),
+    st.sampled_from(["x.txt", "x.html", "x.rss", "x.jsonl", "x.csv", "x.warc", "x.gz", "x"]),
+)
+def test_any_file_yields_items_and_never_raises(tmp_path: Path, data: bytes, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    out = _read(str(path))
+    assert out and all(isinstance(o, Document | Rejection) for o in out)

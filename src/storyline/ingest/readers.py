@@ -249,23 +249,31 @@ def _looks_like_jsonl(head: bytes) -> bool:
 def _read_stream(
     kind: str, stream: BinaryIO, origin: str, options: _Options, *, tsv: bool = False
 ) -> Iterator[Document | Rejection]:
+    if kind == "jsonl":
+        items = read_jsonl(
+            stream, origin=origin, fields=options.fields, max_bytes=options.max_bytes
+        )
+    elif kind == "csv":
+        delimiter = "\t" if tsv else None
+        items = read_csv(
+            stream,
+            origin=origin,
+            fields=options.fields,
+            max_bytes=options.max_bytes,
+            delimiter=delimiter,
+        )
+    else:
+        items = read_warc(stream, origin=origin, max_bytes=options.max_bytes)
+    count = 0
     try:
-        if kind == "jsonl":
-            yield from read_jsonl(
-                stream, origin=origin, fields=options.fields, max_bytes=options.max_bytes
-            )
-        elif kind == "csv":
-            yield from read_csv(
-                stream,
-                origin=origin,
-                fields=options.fields,
-                max_bytes=options.max_bytes,
-                delimiter="\t" if tsv else None,
-            )
-        else:
-            yield from read_warc(stream, origin=origin, max_bytes=options.max_bytes)
+        for item in items:
+            count += 1
+            yield item
     except _READ_ERRORS as exc:
         yield Rejection(origin, f"stopped reading: {_error_text(exc)}; the rest was skipped")
+        return
+    if count == 0:
+        yield Rejection(origin, f"no {kind.upper()} records found: nothing but blank lines or a header")
 
 
 def _read_whole(
