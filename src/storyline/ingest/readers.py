@@ -273,7 +273,9 @@ def _read_stream(
         yield Rejection(origin, f"stopped reading: {_error_text(exc)}; the rest was skipped")
         return
     if count == 0:
-        yield Rejection(origin, f"no {kind.upper()} records found: nothing but blank lines or a header")
+        yield Rejection(
+            origin, f"no {kind.upper()} records found: nothing but blank lines or a header"
+        )
 
 
 def _read_whole(
