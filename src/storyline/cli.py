@@ -186,11 +186,11 @@ def ingest(
         )
         if enriched is not None and enriched.articles:
             out.print(f"enriched {enriched.articles} articles in {enriched.seconds:.1f} s")
-        if report.rejected:
-            table = Table("rejected input", "reason", title="Rejected", title_justify="left")
-            for rejection in report.rejected:
-                table.add_row(escape(rejection.origin), escape(rejection.reason))
-            err.print(table)
+        for rejection in report.rejected:
+            err.print(
+                f"[yellow]rejected[/yellow] {escape(rejection.origin)}: {escape(rejection.reason)}",
+                soft_wrap=True,
+            )
     if report.rejected:
         raise typer.Exit(EXIT_REJECTED)
 
@@ -434,10 +434,8 @@ def rejected(
     if as_json:
         _print_json([jsonview.rejection(r) for r in items])
         return
-    table = Table("input", "reason")
     for item in items:
-        table.add_row(escape(item.origin), escape(item.reason))
-    out.print(table)
+        out.print(f"{escape(item.origin)}: {escape(item.reason)}")
 
 
 @app.command("settings")

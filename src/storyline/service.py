@@ -296,8 +296,8 @@ def ingest(
     return report
 
 
-def list_articles(store: Store, article_filter: ArticleFilter) -> Sequence[Article]:
-    return store.list_articles(article_filter)
+def list_articles(store: Store, article_filter: ArticleFilter | None = None) -> Sequence[Article]:
+    return store.list_articles(article_filter or ArticleFilter())
 
 
 def get_article(store: Store, article_id: str) -> Article:
