@@ -1,0 +1,73 @@
+"""Recognition of time expressions: run every timex rule, keep the best spans.
+
+The rules (HeidelTime-style regexes with builders) live in
+:mod:`storyline.enrich.timex_rules_calendar` and :mod:`storyline.enrich.timex_rules_periods`;
+each match becomes a :class:`~storyline.enrich.timex_spec.Spec`, which
+:mod:`storyline.enrich.timex_resolve` turns into a TIMEX3 value. Overlapping matches are
+settled by length (longest wins, then rule order), and a clock time next to a day
+("10 p.m. Wednesday") becomes one expression.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from storyline.enrich import timex_rules_calendar, timex_rules_periods
+from storyline.enrich.timex_spec import RULES, Candidate, Spec
+
+__all__ = ["Candidate", "Spec", "recognise"]
+_LOADED = (timex_rules_calendar, timex_rules_periods)  # rules register on import
+
+
+def recognise(text: str) -> list[Candidate]:
+    """All rule matches in ``text``, overlaps removed (longest span wins, then rule order)."""
+    found: list[tuple[int, int, int, Spec]] = []
+    for order, (pattern, builder) in enumerate(RULES):
+        for m in pattern.finditer(text):
+            if m.end() == m.start():
+                continue
+            spec = builder(m, text)
+            if spec is not None:
+                start, end = m.span("t") if "t" in pattern.groupindex else m.span()
+                found.append((start, end, order, spec))
+    found.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
+    taken: list[Candidate] = []
+    for start, end, _, spec in found:
+        if all(end <= c.start or start >= c.end for c in taken):
+            taken.append(Candidate(start, end, spec))
+    taken.sort(key=lambda c: c.start)
+    return _merge_times(text, taken)
+
+
+_JOIN = re.compile(r"\s*,?\s*(?:(?i:on|of)\s+)?")
+
+
+def _merge_times(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Join a clock time and an adjacent day ("10 p.m. Wednesday", "noon Thursday")."""
+    merged: list[Candidate] = []
+    for cand in found:
+        if merged:
+            prev = merged[-1]
+            gap = text[prev.end : cand.start]
+            joined = _join(prev.spec, cand.spec) if _JOIN.fullmatch(gap) else None
+            if joined is not None:
+                merged[-1] = Candidate(prev.start, cand.end, joined)
+                continue
+        merged.append(cand)
+    return merged
+
+
+def _join(first: Spec, second: Spec) -> Spec | None:
+    clock, day = (first, second) if _is_clock(first) else (second, first)
+    if not _is_clock(clock) or _is_clock(day) or day.part or day.type != "DATE":
+        return None
+    if day.kind in {"weekday", "day"} or (day.kind == "month" and day.day is not None):
+        return replace(day, type="TIME", part=clock.part, mod=clock.mod or day.mod)
+    if day.kind == "abs" and day.value and len(day.value) == 10:
+        return replace(day, type="TIME", value=day.value + clock.part)
+    return None
+
+
+def _is_clock(spec: Spec) -> bool:
+    return spec.type == "TIME" and spec.kind == "day" and spec.offset == 0 and bool(spec.part)

@@ -1,0 +1,240 @@
+"""Normalisation of recognised expressions: specs plus the DCT (and tense) -> TIMEX3 values.
+
+The DCT is the article's publication date. Expressions that name a weekday, a month or a
+season without saying which one ("on Monday", "in February") take their direction from
+the tense of the words around them: future cues (will, 'll, going to, expected to, next)
+point forward, past cues (said, was, had, -ed verbs) backward; with no cue a weekday
+points back (news mostly reports what happened) and a month stays in the DCT's year.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from storyline.enrich.timex_patterns import Spec
+from storyline.errors import InputError
+
+_SEASON_ORDER = {"SP": 0, "SU": 1, "FA": 2, "WI": 3}
+_FUTURE = (
+    r"will|wo|'ll|shall|would|going\s+to|expected\s+to|expects?\s+to|likely\s+to|plans?"
+    r"|planned|planning|scheduled|due|set\s+to|intends?\s+to|hopes?\s+to|aims?\s+to|upcoming"
+    r"|to\s+be(?:\s+\w+ed)?|is\s+to|are\s+to|effective|as\s+(?:soon|early)\s+as"
+)
+_IRREGULAR = (
+    "said|was|were|had|did|ago|last|earlier|since|took|came|went|told|began|left|met|made|gave"
+    "|got|saw|held|sold|bought|fell|rose|won|lost|paid|led|struck|ran|spoke|wrote|found|brought"
+    "|thought|kept|sent|spent|stood|felt|grew|knew|drew|flew|threw|broke|chose|drove|fought"
+    "|became|caught|taught|sought|meant|shot|swept|withdrew|slid|sank|sprang|quit|overtook|stole"
+)
+_CUES = re.compile(
+    rf"(?i)(?P<f>\b(?:{_FUTURE})\b)|(?P<p>\b(?:{_IRREGULAR})\b)|(?P<w>\b\w{{3,}}ed\b)"
+)
+_NOT_PAST = frozenset(
+    "need indeed hundred united speed proceed exceed embed preferred based unspecified "
+    "limited proposed related detailed concerned interested advanced combined estimated "
+    "adjusted reduced increased expected scheduled planned".split()
+)
+_DEADLINE = re.compile(r"(?i)\bby\s+(?:the\s+)?$")
+_PASSIVE = re.compile(r"(?i)\b(?:is|are|be|been|being|am)\s+$")
+_BOUNDARY = re.compile(r"[.!?]\s+(?=[A-Z\"'])|\n")
+
+
+def parse_dct(published: str) -> date:
+    """The date part of an ISO date or datetime (``YYYY-MM-DD...`` or ``YYYYMMDD``)."""
+    found = re.match(r"\s*(\d{4})-?(\d{2})-?(\d{2})", published)
+    if found is None:
+        raise InputError(
+            f"publication date {published!r} is not an ISO date; give YYYY-MM-DD "
+            "(optionally followed by a time)"
+        )
+    try:
+        return date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        raise InputError(
+            f"publication date {published!r} is not a valid calendar date; give YYYY-MM-DD"
+        ) from None
+
+
+def sentence_around(text: str, start: int, end: int, width: int = 120) -> tuple[int, int]:
+    """Bounds of the stretch of ``text`` around a span, cut at sentence boundaries."""
+    left = max(0, start - width)
+    right = min(len(text), end + width)
+    for b in _BOUNDARY.finditer(text, left, start):
+        left = b.end()
+    after = _BOUNDARY.search(text, end, right)
+    if after is not None:
+        right = after.start() + 1
+    return left, right
+
+
+def tense_near(text: str, start: int, end: int) -> int:
+    """-1 when the tense cue governing ``text[start:end]`` is past, +1 future, 0 none.
+
+    The nearest cue wins; ``-ed`` words and cues on the right count as farther away
+    than they are, so auxiliaries and the verb before the expression decide first.
+    A deadline ("by Jan. 14") points forward.
+    """
+    if _DEADLINE.search(text, max(0, start - 12), start):
+        return 1
+    if text.startswith("'s", end):  # "Wednesday's ruling": news reports done things
+        return -1
+    left, right = sentence_around(text, start, end, 80)
+    ranked: list[tuple[int, int]] = []  # (distance, position) -> sign
+    signs: dict[tuple[int, int], int] = {}
+    for cue in _CUES.finditer(text, left, right):
+        if start <= cue.start() < end:
+            continue
+        if cue["w"]:
+            word = cue["w"].lower()
+            if word in _NOT_PAST or _PASSIVE.search(text, max(0, cue.start() - 8), cue.start()):
+                continue
+        distance = start - cue.end() if cue.end() <= start else cue.start() - end + 25
+        key = (distance + (15 if cue["w"] else 0), cue.start())
+        ranked.append(key)
+        signs[key] = 1 if cue["f"] else -1
+    return signs[min(ranked)] if ranked else 0
+
+
+def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _weekday(dct: date, target: int, offset: int | None, tense: int) -> date:
+    current = dct.isoweekday()
+    if offset == 0:
+        return dct + timedelta(days=target - current)
+    if offset is None:
+        if target == current:
+            return dct
+        offset = 1 if tense > 0 else -1
+    if offset > 0:
+        return dct + timedelta(days=(target - current) % 7 or 7)
+    return dct - timedelta(days=(current - target) % 7 or 7)
+
+
+def _month_year(dct: date, month: int, day: int | None, offset: int | None, tense: int) -> int:
+    here = (dct.month, dct.day if day is not None else 0)
+    there = (month, day or 0)
+    if offset == -1:
+        return dct.year if there < here else dct.year - 1
+    if offset == 1:
+        return dct.year if there > here else dct.year + 1
+    if offset == 0:
+        return dct.year
+    ahead = (month - dct.month) * 31 + ((day or dct.day) - dct.day if day else 0)
+    if tense < 0:
+        return dct.year - 1 if ahead > 31 * (2 if day else 1) else dct.year
+    if tense > 0:
+        return dct.year + 1 if ahead < -31 * (2 if day else 1) else dct.year
+    if ahead > 31 * 5:
+        return dct.year - 1
+    if ahead < -31 * 7:
+        return dct.year + 1
+    return dct.year
+
+
+def _unit(dct: date, unit: str, offset: int) -> str | None:
+    if unit in {"day", "night"}:
+        return (dct + timedelta(days=offset)).isoformat()
+    if unit in {"week", "weekend", "fortnight"}:
+        week = _week(dct + timedelta(weeks=offset))
+        return week + "-WE" if unit == "weekend" else week
+    if unit == "month":
+        year, month = _add_months(dct.year, dct.month, offset)
+        return f"{year}-{month:02d}"
+    if unit == "quarter":
+        year, month = _add_months(dct.year, dct.month, 3 * offset)
+        return f"{year}-Q{(month - 1) // 3 + 1}"
+    if unit == "year":
+        return str(dct.year + offset)
+    if unit == "decade":
+        return str(dct.year // 10 + offset)
+    if unit == "century":
+        return f"{dct.year // 100 + offset:02d}"
+    return None
+
+
+def _ago(dct: date, unit: str, amount: float | None, sign: int) -> str | None:
+    if amount is None:
+        return "PAST_REF" if sign < 0 else "FUTURE_REF"
+    n = round(amount) * sign
+    if unit in {"day", "night"}:
+        return (dct + timedelta(days=n)).isoformat()
+    if unit in {"week", "weekend"}:
+        return _week(dct + timedelta(weeks=n))
+    if unit == "fortnight":
+        return _week(dct + timedelta(weeks=2 * n))
+    if unit == "month":
+        year, month = _add_months(dct.year, dct.month, n)
+        return f"{year}-{month:02d}"
+    if unit == "quarter":
+        return _unit(dct, "quarter", n)
+    if unit in {"year", "decade", "century"}:
+        return str(dct.year + n * {"year": 1, "decade": 10, "century": 100}[unit])
+    if unit in {"hour", "minute", "second"}:
+        return dct.isoformat()
+    return None
+
+
+def _season(dct: date, code: str, offset: int | None, tense: int) -> str:
+    current = _SEASON_ORDER["WI" if dct.month in (12, 1, 2) else
+                           "SP" if dct.month < 6 else "SU" if dct.month < 9 else "FA"]  # fmt: skip
+    target = _SEASON_ORDER[code]
+    if offset is None:
+        offset = (
+            -1 if tense < 0 and target > current else 1 if tense > 0 and target < current else 0
+        )
+    if offset < 0:
+        return f"{dct.year if target < current else dct.year - 1}-{code}"
+    if offset > 0:
+        return f"{dct.year if target > current else dct.year + 1}-{code}"
+    return f"{dct.year}-{code}"
+
+
+def resolve_spec(spec: Spec, dct: date | None, tense: int = 0) -> str | None:
+    """TIMEX3 value of ``spec``; ``None`` when it needs a DCT and none is given."""
+    if spec.kind == "abs":
+        return spec.value
+    if dct is None:
+        return None
+    value: str | None
+    if spec.kind == "day":
+        value = (dct + timedelta(days=spec.offset or 0)).isoformat()
+    elif spec.kind == "weekday" and spec.target is not None:
+        day = _weekday(dct, spec.target, spec.offset, tense)
+        if spec.part == "WE":
+            return _week(day) + "-WE"
+        value = day.isoformat()
+    elif spec.kind == "month" and spec.target is not None:
+        year = _month_year(dct, spec.target, spec.day, spec.offset, tense)
+        if spec.year_offset is not None:
+            year = dct.year + spec.year_offset
+        value = f"{year}-{spec.target:02d}"
+        if spec.day is not None:
+            value += f"-{spec.day:02d}"
+    elif spec.kind == "unit" and spec.unit is not None:
+        value = _unit(dct, spec.unit, spec.offset or 0)
+    elif spec.kind == "ago" and spec.unit is not None:
+        value = _ago(dct, spec.unit, spec.amount, spec.offset or -1)
+    elif spec.kind == "season" and spec.value is not None:
+        value = _season(dct, spec.value, spec.offset, tense)
+    elif spec.kind in {"quarter", "half"} and spec.target is not None:
+        year = spec.year or dct.year + (spec.offset or 0)
+        if spec.kind == "quarter" and spec.offset is None and tense <= 0:
+            year -= spec.target > (dct.month - 1) // 3 + 1
+        value = f"{year}-{'Q' if spec.kind == 'quarter' else 'H'}{spec.target}"
+    elif spec.kind == "yago":
+        year, month = _add_months(dct.year, dct.month, -3)
+        value = f"{year - 1}-Q{(month - 1) // 3 + 1}"
+    else:
+        value = spec.value
+    if value is not None and spec.part:
+        value += spec.part
+    return value

@@ -1,0 +1,137 @@
+"""Time expressions: recognition spans, TIMEX3 types and values, tense, late resolution."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.enrich.timex import find_times, resolve_times
+from storyline.errors import InputError
+from storyline.models import TimeExpr
+
+TUESDAY = "2016-09-06"  # a Tuesday
+SATURDAY = "2016-10-15"  # a Saturday
+
+
+def _one(text: str, published: str | None, phrase: str) -> TimeExpr:
+    times = find_times(text, published)
+    for time in times:
+        assert text[time.start : time.end] == time.text
+    found = [t for t in times if t.text == phrase]
+    assert found, f"{phrase!r} not found in {[t.text for t in times]}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("The minister resigned on Monday after the vote.", "Monday", "2016-09-05"),
+        ("Protests began on Sunday in the capital.", "Sunday", "2016-09-04"),
+        (
+            "The two leaders are likely to meet in Geneva from September 18.",
+            "September 18",
+            "2016-09-18",
+        ),
+        ("The company was founded in February by two engineers.", "February", "2016-02"),
+        ("The war began in March 2011 with peaceful protests.", "March 2011", "2011-03"),
+        ("The ceasefire was agreed on August 26 by both sides.", "August 26", "2016-08-26"),
+        ("The talks will resume on Friday in Vienna.", "Friday", "2016-09-09"),
+        ("Prices fell yesterday on all markets.", "yesterday", "2016-09-05"),
+        ("The mayor was elected two years ago.", "two years ago", "2014"),
+        ("Production will start next month.", "next month", "2016-10"),
+        ("The plant closed in the 1990s.", "the 1990s", "199"),
+        ("Sales rose in the third quarter.", "the third quarter", "2016-Q3"),
+        ("The treaty was signed September 5, 2016, in Paris.", "September 5, 2016", "2016-09-05"),
+    ],
+)
+def test_dates_resolve_against_a_tuesday_publication(text: str, phrase: str, value: str) -> None:
+    time = _one(text, TUESDAY, phrase)
+    assert time.type == "DATE"
+    assert time.value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("Thousands marched on Saturday through the city.", "Saturday", "2016-10-15"),
+        ("The report, published Friday, names six suspects.", "Friday", "2016-10-14"),
+        ("The army said last week that the town had fallen.", "last week", "2016-W40"),
+    ],
+)
+def test_dates_resolve_against_a_saturday_publication(text: str, phrase: str, value: str) -> None:
+    assert _one(text, SATURDAY, phrase).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "kind", "value"),
+    [
+        ("Output grew in the past three years.", "the past three years", "DURATION", "P3Y"),
+        ("The flight lasted five hours.", "five hours", "DURATION", "PT5H"),
+        ("The strike lasted about two weeks.", "about two weeks", "DURATION", "P2W"),
+        ("Rates are now higher than before.", "now", "DATE", "PRESENT_REF"),
+        ("He recently moved to Berlin.", "recently", "DATE", "PAST_REF"),
+        ("The paper appears weekly in print.", "weekly", "SET", "P1W"),
+        ("The council meets every Thursday at the hall.", "every Thursday", "SET", "XXXX-WXX-4"),
+        (
+            "The polls will close at 10 p.m. Wednesday.",
+            "10 p.m. Wednesday",
+            "TIME",
+            "2016-09-07T22:00",
+        ),
+        ("Shots were heard this morning downtown.", "this morning", "TIME", "2016-09-06TMO"),
+    ],
+)
+def test_types_and_values(text: str, phrase: str, kind: str, value: str) -> None:
+    time = _one(text, TUESDAY, phrase)
+    assert (time.type, time.value) == (kind, value)
+
+
+def test_modifier_is_kept_as_timeml_mod() -> None:
+    time = _one("The siege lasted more than four hours.", TUESDAY, "more than four hours")
+    assert time.mod == "MORE_THAN"
+
+
+def test_relative_anchor_records_publication_date() -> None:
+    assert _one("It rained on Monday.", TUESDAY, "Monday").anchor == TUESDAY
+    assert _one("It rained in March 2011.", TUESDAY, "March 2011").anchor is None
+
+
+def test_prepositions_stay_outside_the_span() -> None:
+    time = _one("Prices have doubled for years in the region.", TUESDAY, "years")
+    assert time.value == "PXY"
+
+
+def test_words_containing_time_words_are_not_matched() -> None:
+    assert find_times("They know nothing of the snowfall.", TUESDAY) == ()
+
+
+def test_without_publication_date_relative_expressions_stay_unresolved() -> None:
+    text = "The rebels attacked on Monday, a year after the March 2011 uprising."
+    times = find_times(text, None)
+    monday = next(t for t in times if t.text == "Monday")
+    march = next(t for t in times if t.text == "March 2011")
+    assert monday.value is None and monday.anchor is None
+    assert march.value == "2011-03"
+
+
+def test_resolve_times_fills_unresolved_values() -> None:
+    text = "The rebels attacked on Monday and will withdraw on Friday; in March 2011 they fled."
+    resolved = resolve_times(find_times(text, None), TUESDAY, text)
+    values = {t.text: t.value for t in resolved}
+    assert values == {"Monday": "2016-09-05", "Friday": "2016-09-09", "March 2011": "2011-03"}
+    assert all(t.anchor == TUESDAY for t in resolved if t.text != "March 2011")
+
+
+def test_resolve_times_without_text_uses_defaults() -> None:
+    resolved = resolve_times(find_times("Talks ended last week.", None), SATURDAY)
+    assert [t.value for t in resolved] == ["2016-W40"]
+
+
+def test_bad_publication_date_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="yesterday-ish"):
+        find_times("On Monday.", "yesterday-ish")
+
+
+def test_publication_datetime_is_accepted() -> None:
+    assert _one("It rained on Monday.", "2016-09-06T10:00:00+02:00", "Monday").value == (
+        "2016-09-05"
+    )
