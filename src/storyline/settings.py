@@ -104,9 +104,23 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("enrich.batch_size", 32, "Articles per spaCy batch.", int, minimum=1),
     Setting(
+        "enrich.workers",
+        0,
+        "Worker processes for enrichment, each loading the model once (0: one per core, at "
+        "most 4; 1: enrich in the main process).",
+        int,
+        minimum=0,
+    ),
+    Setting(
         "enrich.on_ingest",
         True,
         "Enrich new articles at the end of every ingest run (off: run `storyline enrich`).",
+        bool,
+    ),
+    Setting(
+        "bench.enrich",
+        True,
+        "`storyline bench pipeline` also measures enrichment and spaCy NER alone.",
         bool,
     ),
     Setting("fetch.timeout", 20.0, "Seconds allowed for one URL fetch.", float, minimum=0.1),

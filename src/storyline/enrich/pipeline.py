@@ -10,6 +10,7 @@ Available to the first stage: ``text`` (cleaned), ``published`` (ISO date or Non
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -114,13 +115,22 @@ def enrich_articles(
     model: str,
     stages: Sequence[Stage],
     batch_size: int = 32,
+    timings: dict[str, float] | None = None,
 ) -> Iterator[Enrichment]:
-    """Enrich articles in batches with one spaCy pass each (pure but for model loading)."""
+    """Enrich articles in batches with one spaCy pass each (pure but for model loading).
+
+    When ``timings`` is given, seconds per stage (and ``spacy``) are added to it.
+    """
     nlp = load_nlp(model)
     producer = " ".join(stage.label for stage in stages) + " | " + model_version(model)
     pending = list(articles)
     texts = (article.text for article in pending)
-    for article, doc in zip(pending, nlp.pipe(texts, batch_size=batch_size), strict=True):
+    docs = iter(nlp.pipe(texts, batch_size=batch_size))
+    clock = timings if timings is not None else {}
+    for article in pending:
+        started = time.perf_counter()
+        doc = next(docs)
+        clock["spacy"] = clock.get("spacy", 0.0) + time.perf_counter() - started
         ctx: Context = {
             "text": article.text,
             "published": article.published,
@@ -128,7 +138,9 @@ def enrich_articles(
             "doc": doc,
         }
         for stage in stages:
+            started = time.perf_counter()
             ctx.update(stage.run(ctx))
+            clock[stage.name] = clock.get(stage.name, 0.0) + time.perf_counter() - started
         yield Enrichment(
             article_id=article.id,
             mentions=tuple(ctx.get("mentions", ())),
