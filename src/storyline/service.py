@@ -362,6 +362,8 @@ def _enriched_chunks(
     batch_size = int(settings["enrich.batch_size"])
     workers = worker_count(settings, "enrich.workers")
     chunk = batch_size * 2
+    if workers > 1 and len(store.unenriched_ids(chunk + 1)) <= chunk:
+        workers = 1  # one small chunk: starting workers (a model load each) costs more
     if workers <= 1:
         while ids := store.unenriched_ids(chunk):
             yield _enrich_chunk(list(store.get_articles(ids)), model, stage_names, batch_size)
