@@ -135,3 +135,9 @@ def test_publication_datetime_is_accepted() -> None:
     assert _one("It rained on Monday.", "2016-09-06T10:00:00+02:00", "Monday").value == (
         "2016-09-05"
     )
+
+
+def test_holidays_resolve_in_the_publication_year() -> None:
+    text = "Stores opened early on Thanksgiving Day and will close on Christmas."
+    values = {t.text: t.value for t in find_times(text, "1999-12-01")}
+    assert values == {"Thanksgiving Day": "1999-11-25", "Christmas": "1999-12-25"}

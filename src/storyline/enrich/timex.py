@@ -26,7 +26,7 @@ from storyline.models import TimeExpr
 
 __all__ = ["find_times", "resolve_times"]
 
-_TENSE_KINDS = frozenset({"weekday", "month", "season", "quarter"})
+_TENSE_KINDS = frozenset({"weekday", "month", "season", "quarter", "holiday"})
 _QUARTER_TALK = re.compile(r"(?i)\bquarter|\bquarterly")
 
 

@@ -198,6 +198,16 @@ def _season(dct: date, code: str, offset: int | None, tense: int) -> str:
     return f"{dct.year}-{code}"
 
 
+def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> str:
+    """The ``nth`` (``-1``: last) ``weekday`` (1-7) of a month, as an ISO date."""
+    if nth < 0:
+        last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        return (last - timedelta(days=(last.isoweekday() - weekday) % 7)).isoformat()
+    first = date(year, month, 1)
+    day = first + timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (nth - 1))
+    return day.isoformat()
+
+
 def resolve_spec(spec: Spec, dct: date | None, tense: int = 0) -> str | None:
     """TIMEX3 value of ``spec``; ``None`` when it needs a DCT and none is given."""
     if spec.kind == "abs":
@@ -219,6 +229,12 @@ def resolve_spec(spec: Spec, dct: date | None, tense: int = 0) -> str | None:
         value = f"{year}-{spec.target:02d}"
         if spec.day is not None:
             value += f"-{spec.day:02d}"
+    elif spec.kind == "holiday" and spec.target is not None and spec.day is not None:
+        year = _month_year(dct, spec.target, 20, spec.offset, tense)
+        value = _nth_weekday(year, spec.target, spec.day, int(spec.amount or 1))
+        if spec.value == "election":
+            value = (date.fromisoformat(value) + timedelta(days=1)).isoformat()
+        return value
     elif spec.kind == "unit" and spec.unit is not None:
         value = _unit(dct, spec.unit, spec.offset or 0)
     elif spec.kind == "ago" and spec.unit is not None:
