@@ -18,8 +18,9 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
+from typing import Any
+
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 _NON_WORD = re.compile(r"[\W_]+")
 SHINGLE = 5
@@ -46,12 +47,16 @@ def _hash32(data: bytes) -> int:
 
 @lru_cache(maxsize=16)
 def _band_shape(threshold: float, num_perm: int) -> tuple[int, int]:
+    from datasketch import MinHashLSH  # imported on first use: it pulls in scipy
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     return int(lsh.b), int(lsh.r)
 
 
 @lru_cache(maxsize=16)
-def _template(num_perm: int) -> MinHash:
+def _template(num_perm: int) -> Any:
+    from datasketch import MinHash
+
     return MinHash(num_perm=num_perm, seed=1, hashfunc=_hash32)
 
 
