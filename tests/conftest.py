@@ -49,3 +49,16 @@ def write_jsonl(path: Path, count: int, seed: int = 7) -> list[dict[str, object]
         )
     path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
     return records
+
+
+def quality_floors(name: str) -> dict[str, float]:
+    """The pinned quality floors of one benchmark (tests/quality_floors.json)."""
+    floors = json.loads((Path(__file__).parent / "quality_floors.json").read_text())
+    return {key: float(value) for key, value in floors[name].items()}
+
+
+def assert_floors(name: str, result: dict[str, object]) -> None:
+    for key, floor in quality_floors(name).items():
+        value = result[key]
+        assert isinstance(value, float | int)
+        assert value >= floor, f"{name}: {key} {value:.4f} fell below its floor {floor}"

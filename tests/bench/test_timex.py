@@ -10,6 +10,7 @@ from storyline.bench.timex import parse_timeml, run, score_document, summarise
 from storyline.errors import BenchError
 from storyline.models import TimeExpr
 from storyline.settings import Settings
+from tests.conftest import assert_floors
 
 _DOC = """<?xml version="1.0" ?>
 <TimeML>
@@ -80,5 +81,4 @@ def test_targets_on_tbaq(part: str) -> None:
     if not folder.is_dir():
         pytest.skip(f"{folder} is absent")
     result = run(folder, Settings())
-    assert result["strict_f1"] >= 0.80
-    assert result["value_f1"] >= 0.80
+    assert_floors(f"timex/{part}", result)
