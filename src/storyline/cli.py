@@ -181,7 +181,9 @@ def ingest(
     else:
         out.print(
             f"added {report.added} articles ({report.duplicates} linked as duplicates), "
-            f"{report.unchanged} already in the store, {len(report.rejected)} rejected "
+            f"{report.unchanged} already in the store"
+            + (f" ({report.dated} of them now dated)" if report.dated else "")
+            + f", {len(report.rejected)} rejected "
             f"in {report.seconds:.1f} s"
         )
         if enriched is not None and enriched.articles:

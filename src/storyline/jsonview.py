@@ -59,6 +59,7 @@ def ingest_report(report: IngestReport) -> dict[str, Any]:
         "added": report.added,
         "unchanged": report.unchanged,
         "duplicates": report.duplicates,
+        "dated": report.dated,
         "rejected": [rejection(r) for r in report.rejected],
         "seconds": round(report.seconds, 3),
     }

@@ -118,6 +118,7 @@ class IngestReport:
     added: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    dated: int = 0  # articles already stored, undated until this run's --published
     rejected: tuple[Rejection, ...] = ()
     seconds: float = 0.0
     stage_seconds: Mapping[str, float] = field(default_factory=dict)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -105,6 +105,10 @@ def _prepare_stream(
     """
     workers = worker_count(settings)
     chunks = _chunks(_timed(inputs, timings), _CHUNK)
+    head = list(islice(chunks, 2))
+    if len(head) < 2:
+        workers = 1  # a small input: starting worker processes would cost more
+    chunks = chain(head, chunks)
     if workers <= 1:
         for chunk in chunks:
             documents = [d for d in chunk if isinstance(d, Document)]
@@ -247,7 +251,7 @@ def ingest(
     deduper = _Deduper(store, float(settings["dedupe.threshold"]))
     rejected: list[Rejection] = []
     added_ids: list[str] = []
-    counts = {"added": 0, "unchanged": 0, "duplicates": 0}
+    counts = {"added": 0, "unchanged": 0, "duplicates": 0, "dated": 0}
     batch_size = int(settings["ingest.batch_size"])
     seen: set[str] = set()
     unflushed_rejections: list[Rejection] = []
@@ -271,6 +275,8 @@ def ingest(
             unflushed_rejections.append(item)
         elif item.article.id in seen or store.existing_ids([item.article.id]):
             counts["unchanged"] += 1
+            if run.published and _date_article(store, item.article.id, run.published):
+                counts["dated"] += 1
         else:
             seen.add(item.article.id)
             if deduper.add(item):
@@ -287,6 +293,7 @@ def ingest(
         added=counts["added"],
         unchanged=counts["unchanged"],
         duplicates=counts["duplicates"],
+        dated=counts["dated"],
         rejected=tuple(rejected),
         seconds=time.perf_counter() - started,
         stage_seconds=dict(timings),
@@ -294,6 +301,25 @@ def ingest(
     )
     store.finish_run(run_id, report)
     return report
+
+
+def _date_article(store: Store, article_id: str, published: str) -> bool:
+    """Give an undated stored article the date the user now supplies.
+
+    Its relative time expressions, left unresolved without a date, are resolved now.
+    Returns False (and changes nothing) when the article already has a date.
+    """
+    article = store.get_article(article_id)
+    if article.published is not None:
+        return False
+    store.set_published(article_id, published)
+    enrichment = store.get_enrichment(article_id)
+    if enrichment is not None and enrichment.times:
+        from storyline.enrich.timex import resolve_times
+
+        times = resolve_times(enrichment.times, published, text=article.text)
+        store.save_enrichments([replace(enrichment, times=times)], [])
+    return True
 
 
 def list_articles(store: Store, article_filter: ArticleFilter | None = None) -> Sequence[Article]:

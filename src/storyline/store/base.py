@@ -72,6 +72,10 @@ class Store(Protocol):
         """Make ``old_original`` and its copies duplicates of ``new_original``."""
         ...
 
+    def set_published(self, article_id: str, published: str) -> None:
+        """Record a publication date learnt after the article was stored."""
+        ...
+
     def get_article(self, article_id: str) -> Article: ...
 
     def get_articles(self, ids: Sequence[str]) -> Sequence[Article]:

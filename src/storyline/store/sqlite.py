@@ -144,6 +144,10 @@ class SQLiteStore:
                 (new_original, old_original, new_original),
             )
 
+    def set_published(self, article_id: str, published: str) -> None:
+        with self._write() as conn:
+            conn.execute("UPDATE articles SET published = ? WHERE id = ?", (published, article_id))
+
     def get_article(self, article_id: str) -> Article:
         row = self._conn.execute(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
