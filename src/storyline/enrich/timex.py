@@ -19,6 +19,8 @@ from datetime import date
 from storyline.enrich.timex_patterns import Candidate, Spec, recognise
 from storyline.enrich.timex_resolve import (
     parse_dct,
+    reference_of,
+    resolve_reference,
     resolve_spec,
     tense_near,
 )
@@ -27,17 +29,29 @@ from storyline.models import TimeExpr
 __all__ = ["find_times", "resolve_times"]
 
 _TENSE_KINDS = frozenset({"weekday", "month", "season", "quarter", "holiday"})
+_DATED = frozenset({"DATE", "TIME"})
 _QUARTER_TALK = re.compile(r"(?i)\bquarter|\bquarterly")
 
 
 def find_times(text: str, published: str | None) -> tuple[TimeExpr, ...]:
     """Time expressions of ``text``, resolved against ``published`` (ISO date) when given.
 
+    Expressions that point back at a time already spoken of ("that day", "later that
+    year", "the following month") resolve against the most recent date before them in
+    the text, and against ``published`` when there is none.
+
     Raises :class:`storyline.errors.InputError` when ``published`` is not an ISO date.
     """
     dct = parse_dct(published) if published else None
     quarterly = _QUARTER_TALK.search(text) is not None
-    return tuple(_express(text, cand, dct, quarterly) for cand in recognise(text))
+    found: list[TimeExpr] = []
+    reference: str | None = None
+    for cand in recognise(text):
+        time = _express(text, cand, dct, quarterly, reference)
+        if time.type in _DATED:
+            reference = reference_of(time.value) or reference
+        found.append(time)
+    return tuple(found)
 
 
 def resolve_times(
@@ -46,41 +60,50 @@ def resolve_times(
     """Fill in the values of expressions found without a publication date.
 
     Expressions that already have a value are returned unchanged. ``text`` is the text
-    the expressions were found in; when given, the tense around each expression chooses
-    the direction of bare weekdays and months as :func:`find_times` does, otherwise the
-    defaults apply (weekdays point back, months stay in the publication year).
+    the expressions were found in; when given, each unresolved expression gets the value
+    :func:`find_times` gives the same span with ``published`` (tense and earlier dates
+    considered), otherwise the defaults apply (weekdays point back, months stay in the
+    publication year, "that day" is the publication day).
     """
     dct = parse_dct(published)
+    known: dict[tuple[int, int], TimeExpr] = {}
+    if text is not None:
+        known = {(t.start, t.end): t for t in find_times(text, published)}
     resolved: list[TimeExpr] = []
     for time in times:
         if time.value is not None:
             resolved.append(time)
             continue
-        same = text is not None and text[time.start : time.end] == time.text
-        source, offset = (text, 0) if same and text is not None else (time.text, time.start)
-        cand = next(
-            (
-                c
-                for c in recognise(source[time.start - offset : time.end - offset])
-                if c.end - c.start == time.end - time.start
-            ),
-            None,
-        )
-        if cand is None:
-            resolved.append(time)
-            continue
-        shifted = Candidate(time.start - offset, time.end - offset, cand.spec)
-        express = _express(source, shifted, dct, _QUARTER_TALK.search(source) is not None)
-        resolved.append(replace(time, value=express.value, anchor=express.anchor))
+        fresh = known.get((time.start, time.end))
+        if fresh is None or fresh.text != time.text:
+            fresh = _alone(time, dct)
+        resolved.append(replace(time, value=fresh.value, anchor=fresh.anchor))
     return tuple(resolved)
 
 
-def _express(text: str, cand: Candidate, dct: date | None, quarterly: bool) -> TimeExpr:
+def _alone(time: TimeExpr, dct: date) -> TimeExpr:
+    """``time`` resolved from its own words only (no tense, no earlier dates)."""
+    length = time.end - time.start
+    cand = next((c for c in recognise(time.text) if c.end - c.start == length), None)
+    if cand is None:
+        return time
+    quarterly = _QUARTER_TALK.search(time.text) is not None
+    return _express(time.text, cand, dct, quarterly, None)
+
+
+def _express(
+    text: str, cand: Candidate, dct: date | None, quarterly: bool, reference: str | None
+) -> TimeExpr:
     spec = _in_context(cand.spec, quarterly)
-    tense = 0
-    if dct is not None and spec.kind in _TENSE_KINDS and spec.offset is None:
-        tense = tense_near(text, cand.start, cand.end)
-    value = resolve_spec(spec, dct, tense)
+    anchor = dct.isoformat() if dct is not None else None
+    if spec.kind == "ref":
+        value = resolve_reference(spec, reference, dct)
+        anchor = reference or anchor
+    else:
+        tense = 0
+        if dct is not None and spec.kind in _TENSE_KINDS and spec.offset is None:
+            tense = tense_near(text, cand.start, cand.end)
+        value = resolve_spec(spec, dct, tense)
     relative = spec.kind != "abs" and value is not None
     return TimeExpr(
         start=cand.start,
@@ -88,7 +111,7 @@ def _express(text: str, cand: Candidate, dct: date | None, quarterly: bool) -> T
         text=text[cand.start : cand.end],
         type=spec.type,
         value=value,
-        anchor=dct.isoformat() if relative and dct is not None else None,
+        anchor=anchor if relative else None,
         mod=spec.mod,
     )
 

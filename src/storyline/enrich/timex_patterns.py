@@ -41,6 +41,7 @@ def recognise(text: str) -> list[Candidate]:
 
 
 _JOIN = re.compile(r"\s*,?\s*(?:(?i:on|of)\s+)?")
+_WORLD_TIME = re.compile(r"\s*\(\s*\d{3,4}\s*(?:GMT|UTC)\s*\)\s*,?\s*(?:(?i:on)\s+)?")
 
 
 def _merge_times(text: str, found: list[Candidate]) -> list[Candidate]:
@@ -54,6 +55,9 @@ def _merge_times(text: str, found: list[Candidate]) -> list[Candidate]:
             if joined is not None:
                 merged[-1] = Candidate(prev.start, cand.end, joined)
                 continue
+            dated = _join(prev.spec, cand.spec) if _is_clock(prev.spec) else None
+            if dated is not None and _WORLD_TIME.fullmatch(gap):  # "10 a.m. (0700 GMT) Friday"
+                merged[-1] = Candidate(prev.start, prev.end, dated)
         merged.append(cand)
     return merged
 

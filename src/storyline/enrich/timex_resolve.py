@@ -20,6 +20,7 @@ _FUTURE = (
     r"will|wo|'ll|shall|would|going\s+to|expected\s+to|expects?\s+to|likely\s+to|plans?"
     r"|planned|planning|scheduled|due|set\s+to|intends?\s+to|hopes?\s+to|aims?\s+to|upcoming"
     r"|to\s+be(?:\s+\w+ed)?|is\s+to|are\s+to|effective|as\s+(?:soon|early)\s+as"
+    r"|(?:was|were)\s+(?:planning|scheduled|expected|due|set|going|about)"
 )
 _IRREGULAR = (
     "said|was|were|had|did|ago|last|earlier|since|took|came|went|told|began|left|met|made|gave"
@@ -85,8 +86,8 @@ def tense_near(text: str, start: int, end: int) -> int:
     for cue in _CUES.finditer(text, left, right):
         if start <= cue.start() < end:
             continue
-        if cue["w"]:
-            word = cue["w"].lower()
+        if cue["w"] or cue["p"]:
+            word = (cue["w"] or cue["p"]).lower()
             if word in _NOT_PAST or _PASSIVE.search(text, max(0, cue.start() - 8), cue.start()):
                 continue
         distance = start - cue.end() if cue.end() <= start else cue.start() - end + 25
@@ -208,6 +209,57 @@ def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> str:
     return day.isoformat()
 
 
+_REFERENCE = re.compile(r"(\d{4})(?:-(?:Q(?P<q>[1-4])|(?P<m>\d\d)(?:-(?P<d>\d\d))?))?(?:T|$)")
+
+
+def reference_of(value: str | None) -> str | None:
+    """The calendar part of ``value`` when later expressions can refer back to it.
+
+    Years, quarters, months and days ("1998", "1998-Q3", "1998-10", "1998-10-23T22:00")
+    qualify; durations, sets, weeks and fuzzy values ("PRESENT_REF") do not.
+    """
+    if value is None or _REFERENCE.match(value) is None:
+        return None
+    return value.split("T")[0]
+
+
+def resolve_reference(spec: Spec, reference: str | None, dct: date | None) -> str | None:
+    """Value of an expression that points back at the time last spoken of ("that day").
+
+    ``reference`` is the calendar value of the most recent date before the expression
+    (see :func:`reference_of`); without one the DCT stands in, and without either the
+    value stays unknown. A day asked of a month-only reference is ``YYYY-MM-XX``.
+    """
+    if reference is None:
+        if dct is None:
+            return None
+        reference = dct.isoformat()
+    found = _REFERENCE.match(reference)
+    if found is None or spec.unit is None:
+        return None
+    year, offset = int(found[1]), spec.offset or 0
+    month = int(found["m"]) if found["m"] else None
+    if spec.unit == "year":
+        return str(year + offset)
+    if spec.unit == "quarter":
+        quarter = int(found["q"]) if found["q"] else (month - 1) // 3 + 1 if month else None
+        if quarter is None:
+            return f"{year}-QX" if offset == 0 else None
+        year, month_of_quarter = _add_months(year, 3 * quarter - 2, 3 * offset)
+        return f"{year}-Q{(month_of_quarter - 1) // 3 + 1}"
+    if month is None:
+        return None
+    if spec.unit == "month":
+        year, month = _add_months(year, month, offset)
+        return f"{year}-{month:02d}"
+    if not found["d"]:
+        return f"{year}-{month:02d}-XX" if spec.unit == "day" and offset == 0 else None
+    day = date(year, month, int(found["d"]))
+    if spec.unit == "week":
+        return _week(day + timedelta(weeks=offset))
+    return (day + timedelta(days=offset)).isoformat() + spec.part
+
+
 def resolve_spec(spec: Spec, dct: date | None, tense: int = 0) -> str | None:
     """TIMEX3 value of ``spec``; ``None`` when it needs a DCT and none is given."""
     if spec.kind == "abs":
@@ -226,9 +278,13 @@ def resolve_spec(spec: Spec, dct: date | None, tense: int = 0) -> str | None:
         year = _month_year(dct, spec.target, spec.day, spec.offset, tense)
         if spec.year_offset is not None:
             year = dct.year + spec.year_offset
+        if spec.year is not None:
+            year = spec.year
         value = f"{year}-{spec.target:02d}"
         if spec.day is not None:
             value += f"-{spec.day:02d}"
+            if spec.unit == "week":
+                return _week(date(year, spec.target, spec.day))
     elif spec.kind == "holiday" and spec.target is not None and spec.day is not None:
         year = _month_year(dct, spec.target, 20, spec.offset, tense)
         value = _nth_weekday(year, spec.target, spec.day, int(spec.amount or 1))

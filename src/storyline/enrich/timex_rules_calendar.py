@@ -71,6 +71,15 @@ def _month_day(m: re.Match[str], text: str) -> Spec | None:
                 mod=mod_of(group(m, "pre")))  # fmt: skip
 
 
+@rule(rf"(?i:the\s+week\s+of)\s+(?P<mon>{MONTH})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?")
+def _week_of(m: re.Match[str], text: str) -> Spec:
+    """ "the week of March 6": the week holding that day."""
+    month, day = month_number(m["mon"]), day_number(m["day"])
+    if m["year"]:
+        return Spec("DATE", "month", target=month, day=day, unit="week", year=int(m["year"]))
+    return Spec("DATE", "month", target=month, day=day, unit="week")
+
+
 @rule(rf"(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MONTH})")
 def _daymonth_number(m: re.Match[str], text: str) -> Spec:
     return Spec("DATE", "month", target=month_number(m["mon"]), day=day_number(m["day"]))
@@ -98,8 +107,11 @@ def _month_alone(m: re.Match[str], text: str) -> Spec:
 
 
 # --- years, decades, centuries --------------------------------------------------------
+_NOT_A_RANGE = r"(?!\s*(?:[-–]\s*\d|to\s+\d{1,3}(?!\d)))"  # "1991-97", not "1991 to 1997"
+
+
 @rule(
-    rf"{PREFIX}?(?:(?i:fiscal|calendar|model|the\s+year|the\s+fiscal\s+year|fiscal\s+year)\s+)?(?P<year>{YEAR})(?!\s*(?:[-–]|to)\s*\d)"
+    rf"{PREFIX}?(?:(?i:fiscal|calendar|model|the\s+year|the\s+fiscal\s+year|fiscal\s+year)\s+)?(?P<year>{YEAR}){_NOT_A_RANGE}"
 )
 def _year_alone(m: re.Match[str], text: str) -> Spec | None:
     after = text[m.end() : m.end() + 12]

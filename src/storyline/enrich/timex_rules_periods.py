@@ -42,6 +42,13 @@ def _unit_ref(m: re.Match[str], text: str) -> Spec | None:
     unit = unit_of(m["unit"])
     season = SEASONS.get(m["unit"].lower())
     mod = mod_of(group(m, "pre")) or mod_of(m["edge"])
+    if (
+        rel in {"the following", "the previous", "the preceding"}
+        and not season
+        and unit != "weekend"
+    ):
+        offset = 1 if rel == "the following" else -1
+        return Spec("DATE", "ref", unit=unit, offset=offset, mod=mod)
     if rel.startswith("the ") and rel not in {"the current"} and not m["pre"] and not m["edge"]:
         if season:
             return Spec("DATE", "season", value=season, offset=-1 if "past" in rel else 1)
@@ -58,6 +65,22 @@ def _unit_ref(m: re.Match[str], text: str) -> Spec | None:
     if season:
         return Spec("DATE", "season", value=season, offset=offset, mod=mod)
     return Spec("DATE", "unit", unit=unit, offset=offset, mod=mod)
+
+
+# "that day", "later that year", "the next morning": the time last spoken of, not the DCT.
+@rule(
+    r"(?i:(?:(?P<edge>earlier|later|early|late)\s+)?(?:(?P<that>that(?:\s+same)?|the\s+same)|the\s+(?P<rel>next|following|previous|preceding))\s+(?P<unit>day|morning|afternoon|evening|night|week|month|year|quarter))(?!\w)"
+)
+def _told_time(m: re.Match[str], text: str) -> Spec | None:
+    word = m["unit"].lower()
+    rel = (m["rel"] or "").lower()
+    if rel and word in {"week", "month", "year", "quarter"}:
+        return None  # "the next year" is a duration; "the following year" is in _unit_ref
+    offset = 0 if m["that"] else 1 if rel in {"next", "following"} else -1
+    part = PARTS_OF_DAY.get(word, "")
+    unit = "day" if part else word
+    mod = mod_of(m["edge"])
+    return Spec("TIME" if part else "DATE", "ref", unit=unit, offset=offset, part=part, mod=mod)
 
 
 @rule(r"(?i:the\s+(?P<w>weekend))(?!\w)")
@@ -78,6 +101,8 @@ def _duration(m: re.Match[str], text: str) -> Spec | None:
         return None
     if unit == "second" and num_word in {"a", "an"}:
         return None
+    if unit == "year" and _AGE.match(text, m.end()):
+        return None
     code, is_time = UNITS[unit]
     mod = mod_of(m["mod"])
     ago = (m["ago"] or "").lower()
@@ -89,6 +114,9 @@ def _duration(m: re.Match[str], text: str) -> Spec | None:
         if re.search(r"(?:\d|\$|cents?|dollars?|times|twice|once|percent|%)\W*$", before, re.I):
             return Spec("SET", value=f"P1{code}" if not is_time else f"PT1{code}")
     return Spec("DURATION", value=_period(amount, code, is_time), mod=mod)
+
+
+_AGE = re.compile(r"\s+old\b")
 
 
 def _period(amount: float | None, code: str, is_time: bool) -> str:

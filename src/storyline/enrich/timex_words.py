@@ -122,7 +122,7 @@ MONTH_FULL = (
 )
 WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d\w])"
-YEAR = r"(?<![\d$.,])(?:1[5-9]\d\d|20\d\d)(?![\d%]|,\d)"
+YEAR = r"(?<![\d$.,])(?:1[5-9]\d\d|20\d\d)(?![\d%]|[,.]\d)"
 _NUM_WORD = _alternation([*_SMALL, *_TENS]) + r"|an?|one"
 NUMBER = (
     rf"(?:(?:\d+(?:\.\d+)?|\d{{1,3}}(?:,\d{{3}})+)(?:\s+1/2)?"
