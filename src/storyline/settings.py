@@ -88,7 +88,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "dedupe.num_perm",
         128,
-        "Number of MinHash permutations used for near-duplicate detection.",
+        "Number of MinHash values (a power of two) used for near-duplicate detection.",
         int,
         minimum=16,
     ),

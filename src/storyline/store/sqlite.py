@@ -102,12 +102,20 @@ class SQLiteStore:
         if not keys:
             return []
         marks = ",".join("?" * len(keys))
+        ids = [
+            row[0]
+            for row in self._conn.execute(
+                f"SELECT DISTINCT article_id FROM bands WHERE key IN ({marks})", list(keys)
+            )
+        ]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
         rows = self._conn.execute(
-            "SELECT a.id, a.published, f.signature FROM fingerprints f "
-            "JOIN articles a ON a.id = f.article_id "
-            f"WHERE f.article_id IN (SELECT DISTINCT article_id FROM bands WHERE key IN ({marks})) "
-            "AND a.duplicate_of IS NULL ORDER BY a.seq",
-            list(keys),
+            "SELECT a.id, a.published, f.signature FROM articles a "
+            "JOIN fingerprints f ON f.article_id = a.id "
+            f"WHERE a.id IN ({marks}) AND a.duplicate_of IS NULL ORDER BY a.seq",
+            ids,
         )
         return [StoredSignature(row[0], row[1], row[2]) for row in rows]
 
