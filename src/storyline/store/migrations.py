@@ -28,7 +28,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             id TEXT PRIMARY KEY,
             title TEXT,
             text TEXT NOT NULL,
-            raw TEXT NOT NULL,
+            raw TEXT,  -- NULL when the raw text is the cleaned text (no edits)
             edits TEXT NOT NULL,
             published TEXT,
             updated TEXT,
