@@ -141,3 +141,91 @@ def test_holidays_resolve_in_the_publication_year() -> None:
     text = "Stores opened early on Thanksgiving Day and will close on Christmas."
     values = {t.text: t.value for t in find_times(text, "1999-12-01")}
     assert values == {"Thanksgiving Day": "1999-11-25", "Christmas": "1999-12-25"}
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("He fled in June 1998 and returned later that year.", "later that year", "1998"),
+        (
+            "The clinic was bombed on Oct. 23, 2001. Earlier that day, police",
+            "Earlier that day",
+            "2001-10-23",
+        ),
+        (
+            "He was promoted in May 1995, and the following year he left.",
+            "the following year",
+            "1996",
+        ),
+        (
+            "The firm was sold in March 1989. The following month, it closed.",
+            "The following month",
+            "1989-04",
+        ),
+        ("Talks opened on July 4, 1990, and resumed the next day.", "the next day", "1990-07-05"),
+        (
+            "The name was crossed out in October 1998 and removed that same day.",
+            "that same day",
+            "1998-10-XX",
+        ),
+    ],
+)
+def test_references_back_resolve_against_the_last_mentioned_date(
+    text: str, phrase: str, value: str
+) -> None:
+    assert _one(text, TUESDAY, phrase).value == value
+
+
+def test_reference_back_without_earlier_date_uses_publication_date() -> None:
+    assert _one("Police came that day to the house.", TUESDAY, "that day").value == TUESDAY
+
+
+def test_reference_back_without_any_date_stays_unresolved() -> None:
+    time = _one("Police came that day to the house.", None, "that day")
+    assert time.value is None
+    resolved = resolve_times((time,), TUESDAY, "Police came that day to the house.")
+    assert resolved[0].value == TUESDAY
+
+
+def test_passive_participle_is_not_a_past_cue() -> None:
+    text = "The summit will still be held on April 24 in Washington."
+    assert _one(text, "1999-02-10", "April 24").value == "1999-04-24"
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Mr. Smith, 52 years old, will succeed him.", "52 years"),
+        ("The index closed at 2082.1 points.", "2082"),
+        ("They showed a still from the film High Noon yesterday.", "Noon"),
+    ],
+)
+def test_not_time_expressions(text: str, absent: str) -> None:
+    assert absent not in [t.text for t in find_times(text, TUESDAY)]
+
+
+def test_year_ranges_with_to_are_two_years() -> None:
+    texts = [t.text for t in find_times("He was cited from 1991 to 1997.", TUESDAY)]
+    assert texts == ["1991", "1997"]
+
+
+def test_clock_with_world_time_takes_the_following_day() -> None:
+    text = "The blast occurred at 10:35 a.m. (0735 GMT) Friday in the capital."
+    assert _one(text, "1998-08-08", "10:35 a.m.").value == "1998-08-07T10:35"
+
+
+def test_week_of_a_date_is_that_week() -> None:
+    time = _one("A hearing is set for the week of March 6.", "2000-02-24", "the week of March 6")
+    assert time.value == "2000-W10"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "kind", "value"),
+    [
+        ("Net income for the year ended June 30 rose.", "the year", "DURATION", "P1Y"),
+        ("Sales for the full year were $6 billion.", "the full year", "DATE", "2016"),
+    ],
+)
+def test_the_year_in_company_reports(text: str, phrase: str, kind: str, value: str) -> None:
+    time = _one(text, TUESDAY, phrase)
+    assert (time.type, time.value) == (kind, value)

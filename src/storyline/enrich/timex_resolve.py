@@ -20,7 +20,7 @@ _FUTURE = (
     r"will|wo|'ll|shall|would|going\s+to|expected\s+to|expects?\s+to|likely\s+to|plans?"
     r"|planned|planning|scheduled|due|set\s+to|intends?\s+to|hopes?\s+to|aims?\s+to|upcoming"
     r"|to\s+be(?:\s+\w+ed)?|is\s+to|are\s+to|effective|as\s+(?:soon|early)\s+as"
-    r"|(?:was|were)\s+(?:planning|scheduled|expected|due|set|going|about)"
+    r"|(?:was|were)\s+(?:planning|scheduled|expected|due|set|going)"
 )
 _IRREGULAR = (
     "said|was|were|had|did|ago|last|earlier|since|took|came|went|told|began|left|met|made|gave"

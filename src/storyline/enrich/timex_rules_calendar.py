@@ -279,7 +279,9 @@ def _clock24(m: re.Match[str], text: str) -> Spec:
     return Spec("TIME", "day", offset=0, part=f"T{int(m['h']):02d}:{m['min']}")
 
 
-@rule(r"(?i:(?P<word>noon|midday|midnight|mid[-\s]afternoon|mid-morning|dawn|dusk))(?!\w)")
+@rule(
+    r"(?<![\w-])(?<!(?i:high)\s)(?i:(?P<word>noon|midday|midnight|mid[-\s]afternoon|mid-morning|dawn|dusk))(?!\w)"
+)
 def _named_time(m: re.Match[str], text: str) -> Spec:
     return Spec("TIME", "day", offset=0, part=PARTS_OF_DAY[re.sub(r"\s+", " ", m["word"].lower())])
 

@@ -83,6 +83,23 @@ def _told_time(m: re.Match[str], text: str) -> Spec | None:
     return Spec("TIME" if part else "DATE", "ref", unit=unit, offset=offset, part=part, mod=mod)
 
 
+_YEAR_LEAD = re.compile(r"(?i)\b(?:for|of|in|during|throughout|over)\s+$")
+
+
+# Company reports: "for the year ended June 30" (a twelve-month period), "sales for the
+# full year" (the current year).
+@rule(r"(?i:the\s+(?:(?:full|fiscal)\s+)?year)(?![\w-])")
+def _the_year(m: re.Match[str], text: str) -> Spec | None:
+    if not _YEAR_LEAD.search(text, max(0, m.start() - 12), m.start()):
+        return None
+    after = text[m.end() : m.end() + 16]
+    if re.match(r"(?i)\s+(?:ended|ending)\b", after):
+        return Spec("DURATION", value="P1Y")
+    if re.match(r"(?i)\s*(?:'s\b|before|after|earlier|later|ago|\d|two|nineteen)", after):
+        return None
+    return Spec("DATE", "unit", unit="year", offset=0)
+
+
 @rule(r"(?i:the\s+(?P<w>weekend))(?!\w)")
 def _the_weekend(m: re.Match[str], text: str) -> Spec:
     return Spec("DATE", "weekday", target=6, part="WE")
