@@ -7,6 +7,10 @@ the direction of bare weekdays, months and seasons
 (:mod:`storyline.enrich.timex_resolve`). Absolute expressions ("March 2011") get their
 value regardless; relative ones ("on Monday", "last week") keep ``value=None`` when the
 publication date is unknown and :func:`resolve_times` fills them in once it is known.
+Expressions that point back at a time already spoken of ("that day", "later that year",
+"the following month") resolve against the last date mentioned before them (HeidelTime's
+"last mentioned date"), and against the publication date when there is none; their
+``anchor`` is the date they were resolved against.
 """
 
 from __future__ import annotations
