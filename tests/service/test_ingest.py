@@ -172,3 +172,89 @@ def test_sigkill_mid_run_then_rerun_completes_without_duplicates(tmp_path: Path)
             "WHERE f.article_id IS NULL"
         ).fetchone()[0]
     assert (total, distinct, orphans) == (3000, 3000, 0)
+
+
+def _mixed_folder(root: Path) -> tuple[set[str], dict[str, str]]:
+    """Distinct good articles in every format plus every kind of bad input."""
+    import gzip
+
+    from tests.ingest.test_readers import _warc
+
+    rng = random.Random(11)
+    good: set[str] = set()
+    bad: dict[str, str] = {}
+
+    def body() -> str:
+        return synthetic_article(rng, 60)
+
+    def write(name: str, data: bytes) -> str:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return str(path)
+
+    def page() -> bytes:
+        paragraphs = "".join(f"<p>{body()}</p>" for _ in range(3))
+        return (
+            f"<html><head><title>Report</title></head><body><nav>Home | News</nav>"
+            f"<article><h1>Report</h1>{paragraphs}</article><footer>(c) Site</footer></body></html>"
+        ).encode()
+
+    good.add(write("plain.txt", f"Headline one\n\n{body()}".encode()))
+    good.add(write("sub/deeper/nested.text", f"Headline two\n\n{body()}".encode()))
+    good.add(
+        write("cp1252.txt", f"Caf\u00e9 headline\n\n\u201cQuoted\u201d {body()}".encode("cp1252"))
+    )
+    good.add(write("mojibake.txt", f"Headline\n\nSyria\u00e2\u20ac\u2122s {body()}".encode()))
+    good.add(write("page.html", page()))
+    good.add(write("broken.htm", b"<html><body><p>" + body().encode() + b" <div><b>unclosed"))
+    good.add(write("zipped.html.gz", gzip.compress(page())))
+    items = "".join(
+        f"<item><title>Item {i}</title><link>http://g.test/{i}</link>"
+        f"<description>{body()}</description></item>"
+        for i in (1, 2)
+    )
+    feed = write(
+        "feed.rss",
+        f"<rss version='2.0'><channel><title>Feed</title>{items}</channel></rss>".encode(),
+    )
+    good |= {f"{feed}#1 http://g.test/1", f"{feed}#2 http://g.test/2"}
+    lines = [
+        json.dumps({"id": "j1", "text": body()}),
+        "{oops",
+        json.dumps({"id": "j2", "text": body()}),
+    ]
+    jsonl = write("records.jsonl", "\n".join(lines).encode())
+    good |= {f"{jsonl}:1", f"{jsonl}:3"}
+    bad[f"{jsonl}:2"] = "not valid JSON"
+    table = write("records.csv", f'id,text\nc1,"{body()}"\n'.encode())
+    good.add(f"{table}:2")
+    warc = write("crawl.warc.gz", _warc({"http://w.test/a": page()}))
+    good.add(f"{warc}#1 http://w.test/a")
+
+    bad[write("image.png", b"\x89PNG\r\n\x1a\n" + bytes(100))] = "binary data (PNG image)"
+    bad[write("data.bin", bytes(range(256)))] = "binary data"
+    bad[write("empty.txt", b"")] = "empty file"
+    bad[write("big.txt", b"word " * 5000)] = "over ingest.max_bytes"
+    bad[write("broken.rss", b"<rss><channel><title>cut")] = "feed"
+    bad[write("fake.html.gz", page())] = "not gzip-compressed"
+    bad[write("bad.warc.gz", b"\x1f\x8b\x08\x00" + b"garbage" * 20)] = "corrupt"
+    bad[write("nav.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>")] = "article"
+    return good, bad
+
+
+def test_mixed_folder_every_good_file_stored_every_bad_one_reported(tmp_path: Path) -> None:
+    good, bad = _mixed_folder(tmp_path)
+    store = SQLiteStore(memory=True)
+    settings = SETTINGS.with_overrides({"ingest.max_bytes": 20_000})
+    report = service.ingest(store, [str(tmp_path)], settings)
+    stored = store.list_articles(ArticleFilter(limit=None))
+    assert {a.origin for a in stored} == good
+    reasons = {r.origin: r.reason for r in report.rejected}
+    assert set(reasons) == set(bad)
+    for origin, expected in bad.items():
+        assert expected in reasons[origin], (origin, reasons[origin])
+    assert {a.format for a in stored} == {"text", "html", "rss", "jsonl", "csv", "warc"}
+    texts = {Path(a.origin).name: a.text for a in stored}
+    assert "\u201cQuoted\u201d" in texts["cp1252.txt"]
+    assert "Syria\u2019s" in texts["mojibake.txt"]

@@ -6,8 +6,8 @@ the text itself revealed (``Updated Sep 6, 2016``, bylines, sign-offs). A public
 date nobody gave stays unknown.
 
 Article ids: the record's own id when it has one (JSONL/CSV ``id``), otherwise
-``a`` + the first 16 hex digits of SHA-256 over the URL and the normalised cleaned text,
-so the same input ingested twice gets the same id and adds nothing.
+``a`` + the first 16 hex digits of SHA-256 over the URL, the headline and the normalised
+cleaned text, so the same input ingested twice gets the same id and adds nothing.
 """
 
 from __future__ import annotations
@@ -39,11 +39,17 @@ class Prepared:
     fingerprint: Fingerprint
 
 
-def article_id(document: Document, content_hash: str) -> str:
+def article_id(document: Document, title: str | None, content_hash: str) -> str:
+    """The record's own id, else a digest of what the article is (URL, headline, text).
+
+    The file it came from does not count: the same article read from two places is one
+    article, while two articles with the same body under different headlines or URLs
+    are two (linked as duplicates, never dropped).
+    """
     if document.id:
         return document.id
-    digest = hashlib.sha256(f"{document.url or ''}\n{content_hash}".encode()).hexdigest()
-    return "a" + digest[:16]
+    key = f"{document.url or ''}\n{title or ''}\n{content_hash}"
+    return "a" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def prepare(
@@ -81,7 +87,7 @@ def prepare(
     language = document.language or detect_language(cleaned.text)
     clock.lap("language")
     article = Article(
-        id=article_id(document, print_.content_hash),
+        id=article_id(document, document.title or cleaned.title, print_.content_hash),
         text=cleaned.text,
         raw=document.raw,
         edits=cleaned.edits,
