@@ -44,7 +44,6 @@ import string
 from dataclasses import dataclass
 from functools import lru_cache
 
-from wordfreq import get_frequency_dict
 
 _FUNCTION = frozenset(
     "by of the to and in on at for with from as or but an is was are were be has had have "
@@ -90,6 +89,8 @@ class GlueFix:
 @lru_cache(maxsize=1)
 def _frequencies() -> dict[str, float]:
     """wordfreq's English word -> frequency table, loaded on first use (about 0.3 s)."""
+    from wordfreq import get_frequency_dict  # its import alone takes about 0.2 s
+
     table: dict[str, float] = get_frequency_dict("en")
     return table
 
