@@ -44,7 +44,6 @@ import string
 from dataclasses import dataclass
 from functools import lru_cache
 
-
 _FUNCTION = frozenset(
     "by of the to and in on at for with from as or but an is was are were be has had have "
     "that this its into than".split()
