@@ -139,9 +139,12 @@ def _quote(
 
 def find_quotes(doc: Doc, mentions: Sequence[Mention] = ()) -> tuple[Quote, ...]:
     """Direct and indirect quotes of ``doc`` in text order, speakers resolved."""
+    text = doc.text  # Doc.text joins every token on each access: read it once
     entities = _entities(doc, mentions)
     quotes: list[Quote] = []
-    by_cue = sorted(find_attributions(doc), key=lambda a: a.cue_start)
+    by_cue = sorted(
+        find_attributions(doc), key=lambda a: a.cue_start if a.cue_start >= 0 else a.start
+    )
     for found in by_cue:
-        quotes.append(_quote(doc.text, found, quotes, entities, mentions))
+        quotes.append(_quote(text, found, quotes, entities, mentions))
     return tuple(sorted(quotes, key=lambda q: (q.start, q.end)))

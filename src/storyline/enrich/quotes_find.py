@@ -7,15 +7,16 @@ reporting verb outside quotation marks is read with a few word-order patterns:
 * ``X said (that) C`` / ``X told Y (that) C`` / ``X accused Y of C`` -- content right;
 * ``C, X said.`` / ``"C," said X.`` -- content left, up to the comma or quote;
 * ``according to X, C`` / ``C, according to X``;
-* ``..., saying C`` -- the speaker is the sentence's subject.
+* ``..., saying C`` -- the speaker is the sentence's subject;
+* ``Name: C`` at a sentence start (headlines, transcripts).
+
+Then ``"A," he said. "B."`` is joined into one content (also over a paragraph that
+opens with the quote), and longer quoted passages with no cue of their own are given
+the previous attribution's speaker (``quotes_join``).
 """
 
 from __future__ import annotations
 
-import bisect
-import dataclasses
-import itertools
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from storyline.enrich.quotes_cues import (
@@ -26,33 +27,15 @@ from storyline.enrich.quotes_cues import (
     TO_CONTENT_LEMMAS,
     WEAK_LEMMAS,
 )
-from storyline.enrich.quotes_marks import QuoteRegion, find_quote_regions
+from storyline.enrich.quotes_join import join_following_quotes, loose_quotes
+from storyline.enrich.quotes_view import QUOTE_CHARS, Attribution, TokenView
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-
-@dataclass(frozen=True)
-class Attribution:
-    """One attribution as written: content, cue and source spans (characters, half-open).
-
-    ``source_start/source_end`` is the speaker as written (possibly a pronoun), -1 when
-    none was found; ``kind`` is ``direct`` when the content is one quoted passage.
-    """
-
-    start: int
-    end: int
-    kind: str
-    cue_start: int
-    cue_end: int
-    source_start: int
-    source_end: int
+__all__ = ["Attribution", "find_attributions"]
 
 
-_NP_TAGS = frozenset(
-    {"NNP", "NNPS", "NN", "NNS", "DT", "JJ", "JJR", "JJS", "CD", "POS", "PRP$", "HYPH", "NML",
-     "VBN", "AFX"}
-)  # fmt: skip
 _BE_FORMS = frozenset({"is", "was", "were", "are", "be", "been", "being", "'s", "'re"})
 _NOUNY = frozenset({"NNP", "NNPS", "NN", "NNS"})
 _NP_LINKS = frozenset({"of", "for", "at", "from", "and", "&", "in", "on"})
@@ -67,60 +50,10 @@ _SKIP_LEFT = frozenset(
      "n't", "could", "may", "might", "should", "can", "must", "further", "repeatedly",
      "recently", "publicly", "privately", "been", "just", "still", "often"}
 )  # fmt: skip
-_QUOTE_CHARS = frozenset({'"', "“", "”", "„", "«", "»", "''", "``"})
 _END_PUNCT = frozenset(".!?;:,\"“”'’)—–-")
 
 
-class _View:
-    """Per-token arrays of a Doc (plain lists are much faster to probe than Tokens)."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.text: str = doc.text
-        self.words: list[str] = [t.text for t in doc]
-        self.low: list[str] = [w.lower() for w in self.words]
-        self.tag: list[str] = [t.tag_ for t in doc]
-        self.start: list[int] = [t.idx for t in doc]
-        self.end: list[int] = [t.idx + len(t.text) for t in doc]
-        self.ent: list[str] = [t.ent_type_ for t in doc]
-        self.ent_iob: list[str] = [t.ent_iob_ for t in doc]
-        self.regions: tuple[QuoteRegion, ...] = find_quote_regions(doc.text)
-        self.sent_start: list[int] = [0] * len(doc)
-        self.sent_end: list[int] = [0] * len(doc)
-        bounds = {sent.start for sent in doc.sents} | {len(doc)}
-        bounds |= {t.i + 1 for t in doc if t.is_space and "\n" in t.text}
-        opened = {region.start for region in self.regions}
-        bounds |= {
-            t.i
-            for t in doc
-            if t.i > 0
-            and t.text in _QUOTE_CHARS
-            and doc[t.i - 1].text in {".", "!", "?"}
-            and t.idx + len(t.text) in opened
-        }
-        ordered = sorted(bounds)
-        for lo, hi in itertools.pairwise(ordered):
-            for i in range(lo, hi):
-                self.sent_start[i] = lo
-                self.sent_end[i] = hi
-        self.region_of: list[int] = [-1] * len(doc)
-        r = 0
-        for i, start in enumerate(self.start):
-            while r < len(self.regions) and self.regions[r].end <= start:
-                r += 1
-            if r < len(self.regions) and self.regions[r].start <= start:
-                self.region_of[i] = r
-
-    def __len__(self) -> int:
-        return len(self.low)
-
-    def is_word(self, i: int) -> bool:
-        return self.words[i][:1].isalnum()
-
-    def in_np(self, i: int) -> bool:
-        return self.tag[i] in _NP_TAGS or (self.ent[i] != "" and self.is_word(i))
-
-
-def _np_left(v: _View, j: int) -> tuple[int, int] | None:
+def _np_left(v: TokenView, j: int) -> tuple[int, int] | None:
     """Noun phrase ending at token ``j`` (inclusive), read right to left."""
     lo = v.sent_start[j] if j >= 0 else 0
     if j < lo or j < 0:
@@ -152,7 +85,7 @@ def _np_left(v: _View, j: int) -> tuple[int, int] | None:
     return (a, j + 1)
 
 
-def _np_right(v: _View, k: int, hi: int) -> tuple[int, int] | None:
+def _np_right(v: TokenView, k: int, hi: int) -> tuple[int, int] | None:
     """Noun phrase starting at token ``k``, read left to right up to ``hi``."""
     if k >= hi:
         return None
@@ -169,7 +102,7 @@ def _np_right(v: _View, k: int, hi: int) -> tuple[int, int] | None:
     return (k, b)
 
 
-def _chars(v: _View, a: int, b: int) -> tuple[int, int]:
+def _chars(v: TokenView, a: int, b: int) -> tuple[int, int]:
     """Character span of tokens ``[a, b)`` without edge punctuation."""
     while a < b and not v.is_word(a) and v.words[a] in _END_PUNCT:
         a += 1
@@ -180,12 +113,12 @@ def _chars(v: _View, a: int, b: int) -> tuple[int, int]:
     return (v.start[a], v.end[b - 1])
 
 
-def _region_span(v: _View, r: int) -> tuple[int, int]:
+def _region_span(v: TokenView, r: int) -> tuple[int, int]:
     region = v.regions[r]
     return (region.start, region.end)
 
 
-def _content_right(v: _View, k: int, lemma: str, kind: str) -> tuple[int, int, str] | None:
+def _content_right(v: TokenView, k: int, lemma: str, kind: str) -> tuple[int, int, str] | None:
     """Content after the cue's last token ``k - 1``: (start, end, kind) in characters."""
     hi = v.sent_end[k - 1]
     k = _after_object(v, k, kind, hi)
@@ -227,10 +160,10 @@ def _content_right(v: _View, k: int, lemma: str, kind: str) -> tuple[int, int, s
     return (start_char, end_char, "indirect")
 
 
-def _quote_after_adjunct(v: _View, k: int, hi: int) -> int:
+def _quote_after_adjunct(v: TokenView, k: int, hi: int) -> int:
     """Token index of a quote opening at ``k`` or after a short adjunct and comma."""
     for i in range(k, min(hi, k + 12)):
-        if v.words[i] in _QUOTE_CHARS and i + 1 < len(v) and v.region_of[i + 1] >= 0:
+        if v.words[i] in QUOTE_CHARS and i + 1 < len(v) and v.region_of[i + 1] >= 0:
             if i == k or v.words[i - 1] in {",", ":"}:
                 return i
             return -1
@@ -239,7 +172,7 @@ def _quote_after_adjunct(v: _View, k: int, hi: int) -> int:
     return -1
 
 
-def _content_left(v: _View, a: int) -> tuple[int, int, str] | None:
+def _content_left(v: TokenView, a: int) -> tuple[int, int, str] | None:
     """Content before the speaker or cue that starts at token ``a`` (``C, X said``)."""
     lo = v.sent_start[a]
     j = a - 1
@@ -248,7 +181,7 @@ def _content_left(v: _View, a: int) -> tuple[int, int, str] | None:
     if j < 0:
         return None
     region = -1
-    if v.words[j] in _QUOTE_CHARS and j - 1 >= 0 and v.region_of[j - 1] >= 0:
+    if v.words[j] in QUOTE_CHARS and j - 1 >= 0 and v.region_of[j - 1] >= 0:
         region = v.region_of[j - 1]
     elif j >= lo and v.region_of[j] >= 0 and v.words[j] in {",", "."}:
         region = v.region_of[j]
@@ -270,7 +203,7 @@ def _content_left(v: _View, a: int) -> tuple[int, int, str] | None:
     return (start, end, "indirect")
 
 
-def _words_between_chars(v: _View, lo: int, start: int, end: int) -> int:
+def _words_between_chars(v: TokenView, lo: int, start: int, end: int) -> int:
     """Words of the sentence starting at token ``lo`` between characters start and end."""
     count = 0
     for i in range(lo, len(v)):
@@ -281,11 +214,11 @@ def _words_between_chars(v: _View, lo: int, start: int, end: int) -> int:
     return count
 
 
-def _words_between(v: _View, a: int, b: int) -> int:
+def _words_between(v: TokenView, a: int, b: int) -> int:
     return sum(1 for i in range(a, b) if v.is_word(i))
 
 
-def _at_cue(v: _View, i: int) -> Attribution | None:
+def _at_cue(v: TokenView, i: int) -> Attribution | None:
     low = v.low[i]
     if low == "according" and i + 1 < len(v) and v.low[i + 1] == "to":
         return _according(v, i)
@@ -312,7 +245,7 @@ def _at_cue(v: _View, i: int) -> Attribution | None:
     after_np = right[1] if right else -1
     if (
         right is not None
-        and (before in {",", ":"} or before in _QUOTE_CHARS)
+        and (before in {",", ":"} or before in QUOTE_CHARS)
         and (after_np >= hi or v.words[after_np] in {",", ".", ";", "—"})
     ):
         content = _content_left(v, j + 1)
@@ -349,10 +282,10 @@ def _at_cue(v: _View, i: int) -> Attribution | None:
     return _make(v, content, cue, speaker)
 
 
-def _subject(v: _View, lo: int, j: int) -> tuple[int, int] | None:
+def _subject(v: TokenView, lo: int, j: int) -> tuple[int, int] | None:
     """The sentence's subject for a cue coordinated with its main verb (", saying")."""
     k = lo
-    while k < j and (v.words[k] in _QUOTE_CHARS or not v.is_word(k)):
+    while k < j and (v.words[k] in QUOTE_CHARS or not v.is_word(k)):
         k += 1
     if k >= j:
         return None
@@ -364,19 +297,19 @@ def _subject(v: _View, lo: int, j: int) -> tuple[int, int] | None:
     return subject
 
 
-def _relative_head(v: _View, lo: int, j: int) -> tuple[int, int] | None:
+def _relative_head(v: TokenView, lo: int, j: int) -> tuple[int, int] | None:
     """``X, who ..., said``: the phrase X that a relative clause ending at ``j`` describes."""
     if j < lo or v.words[j] != ",":
         return None
     for k in range(j - 1, max(lo, j - 30), -1):
         if v.low[k] in {"who", "whose"} and v.words[k - 1] == ",":
             return _np_left(v, k - 2)
-        if v.words[k] in _QUOTE_CHARS or v.low[k] in CUE_FORMS:
+        if v.words[k] in QUOTE_CHARS or v.low[k] in CUE_FORMS:
             return None
     return None
 
 
-def _after_object(v: _View, k: int, kind: str, hi: int) -> int:
+def _after_object(v: TokenView, k: int, kind: str, hi: int) -> int:
     """First token after a ``tell``-type verb's addressee (``k`` for other verbs)."""
     if kind == "tell" and k < hi and v.low[k] not in {"that", ",", ":"}:
         obj = _np_right(v, k, hi)
@@ -385,7 +318,25 @@ def _after_object(v: _View, k: int, kind: str, hi: int) -> int:
     return k
 
 
-def _according(v: _View, i: int) -> Attribution | None:
+def _colon(v: TokenView, i: int) -> Attribution | None:
+    """``Name: content`` at the start of a sentence (headlines, transcripts)."""
+    lo, hi = v.sent_start[i], v.sent_end[i]
+    while lo < i and not v.is_word(lo):
+        lo += 1
+    if not 0 < i - lo <= 6 or v.region_of[i] >= 0 or _words_between(v, i + 1, hi) < 3:
+        return None
+    speaker = _np_right(v, lo, i)
+    if speaker is None or speaker[1] != i:
+        return None
+    if not any(v.ent[t] in _APPOSED or v.tag[t] in {"NNP", "NNPS"} for t in range(lo, i)):
+        return None
+    content = _content_right(v, i + 1, "say", "say")
+    if content is None:
+        return None
+    return _make(v, content, (i, i + 1), speaker)
+
+
+def _according(v: TokenView, i: int) -> Attribution | None:
     lo, hi = v.sent_start[i], v.sent_end[i]
     b = i + 2
     while b < hi and v.words[b] not in {",", ".", ";", "—"} and v.region_of[b] < 0:
@@ -405,7 +356,7 @@ def _according(v: _View, i: int) -> Attribution | None:
 
 
 def _make(
-    v: _View, content: tuple[int, int, str], cue: tuple[int, int], source: tuple[int, int]
+    v: TokenView, content: tuple[int, int, str], cue: tuple[int, int], source: tuple[int, int]
 ) -> Attribution:
     return Attribution(
         start=content[0],
@@ -420,48 +371,22 @@ def _make(
 
 def find_attributions(doc: Doc) -> tuple[Attribution, ...]:
     """Attributions in ``doc`` in text order, speakers as written (no pronoun resolution)."""
-    v = _View(doc)
+    v = TokenView(doc)
     found: list[Attribution] = []
     seen: set[tuple[int, int]] = set()
     for i in range(len(v)):
-        if v.low[i] not in CUE_FORMS and v.low[i] != "according":
+        if v.words[i] == ":":
+            attribution = _colon(v, i)
+        elif v.low[i] in CUE_FORMS or v.low[i] == "according":
+            attribution = _at_cue(v, i)
+        else:
             continue
-        attribution = _at_cue(v, i)
         if attribution is None or (attribution.start, attribution.end) in seen:
             continue
         seen.add((attribution.start, attribution.end))
         found.append(attribution)
     found.sort(key=lambda a: (a.start, a.end))
-    return tuple(_join_following_quotes(v, found))
-
-
-def _join_following_quotes(v: _View, found: list[Attribution]) -> list[Attribution]:
-    """Extend direct quotes over the next quoted passages of the same paragraph.
-
-    ``"A," he said. "B."`` is one attribution whose content runs from A to B, unless B
-    is attributed on its own.
-    """
-    taken = [(a.start, a.end) for a in found]
-    joined: list[Attribution] = []
-    for attribution in found:
-        if attribution.kind != "direct":
-            joined.append(attribution)
-            continue
-        end = attribution.end
-        after = max(attribution.cue_end, attribution.source_end, attribution.end)
-        for region in v.regions:
-            if region.start <= after:
-                continue
-            gap = v.text[after : region.start]
-            last = bisect.bisect_left(v.start, after) - 1
-            opener = bisect.bisect_left(v.start, region.start) - 1
-            if "\n" in gap or last < 0 or opener < 0:
-                break
-            if v.sent_start[opener] > v.sent_end[last]:
-                break  # a sentence of other matter lies between
-            if any(s < region.end and region.start < e for s, e in taken):
-                break
-            end = region.end
-            after = region.end
-        joined.append(dataclasses.replace(attribution, end=end))
-    return joined
+    joined = join_following_quotes(v, found)
+    joined.extend(loose_quotes(v, joined))
+    joined.sort(key=lambda a: (a.start, a.end))
+    return tuple(joined)
