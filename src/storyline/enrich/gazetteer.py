@@ -281,7 +281,14 @@ _STATE_ABBREVIATIONS: dict[str, str] = {
 # aliases). Disputed areas carry the internationally recognised country.
 _NEWS_REGIONS: tuple[tuple[str, str, float, float, tuple[str, ...]], ...] = (
     ("Middle East", "", 29.0, 41.0, ("Mideast", "Mid-East")),
-    ("Persian Gulf", "", 26.5, 52.0, ("Gulf", "Arabian Gulf")),
+    ("Persian Gulf", "", 26.5, 52.0, ("Arabian Gulf",)),
+    ("Gulf of Mexico", "", 25.0, -90.0, ()),
+    ("Gulf Coast", "US", 30.0, -89.0, ("US Gulf Coast", "U.S. Gulf Coast")),
+    ("Caribbean", "", 15.0, -75.0, ("Caribbean Sea",)),
+    ("Atlantic", "", 30.0, -40.0, ("Atlantic Ocean",)),
+    ("Pacific", "", 0.0, -160.0, ("Pacific Ocean",)),
+    ("Indian Ocean", "", -20.0, 80.0, ()),
+    ("Sahara", "", 23.0, 12.0, ("Sahara Desert",)),
     ("Levant", "", 33.5, 36.5, ()),
     ("North Africa", "", 27.0, 17.0, ()),
     ("West Africa", "", 12.0, -5.0, ()),

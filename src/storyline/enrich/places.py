@@ -14,6 +14,8 @@ How a name is resolved when several gazetteer entries carry it:
   needs a population about 30 times smaller than its rival to lose when its country
   is named: "Paris" stays in France in an article that only says "U.S.", and becomes
   Paris, Texas in an article that names Texas;
+* a city of fewer than :data:`_RELABEL_POPULATION` people is dropped when the article
+  names countries but not its own (a person's name read as a town, "Bush" -> Būsh);
 * US states score like a city of about 300,000 people, so "Washington" and
   "New York" are the cities.
 
@@ -21,7 +23,9 @@ The small spaCy model often labels a city NORP or PERSON ("Aleppo"); a NORP, PER
 ORG mention is taken as a place too when its text is the main GeoNames name of a
 country or of a city of at least :data:`_RELABEL_POPULATION` people, and is not a word
 of a longer PERSON mention of the same article ("Washington" after "George
-Washington"). Mentions whose entity key starts with ``place:`` are always taken.
+Washington"); that last test also drops GPE/LOC/FAC mentions ("Bush" after "George
+W. Bush") unless they name a country or a large city. Mentions whose entity key starts
+with ``place:`` are always taken.
 
 Context countries come from mentions that resolve to a country or US state without
 ambiguity, plus the dateline's country. ``find_places`` returns one ``Place`` per
@@ -38,6 +42,7 @@ same span is not repeated.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -51,6 +56,9 @@ __all__ = ["GazetteerHit", "find_places", "geocode"]
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _RELABEL_LABELS = frozenset({"NORP", "PERSON", "ORG"})
 _RELABEL_POPULATION = 100_000
+_LOWERCASE_POPULATION = 1_000_000
+_GENERIC_SUFFIX = re.compile(r"\s+(?:province|governorate|region|district|county)$", re.I)
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ar|as|ad|an|az|ash)[-\s]", re.I)
 _COUNTRY_SCORE = 100.0
 _REGION_SCORE = 50.0
 _STATE_SCORE = 5.5
@@ -94,12 +102,23 @@ def find_places(
     if dateline and dateline_hit is not None:
         dateline_span = _dateline_span(dateline, text)
         places.append(_place(*dateline_span, dateline, dateline_hit, is_dateline=True))
+    heads: dict[str, GazetteerHit] = {}  # "gulf" -> the "Gulf of Mexico" this article names
+    unresolved: list[Mention] = []
     for mention in candidates:
         if (mention.start, mention.end) == dateline_span:
             continue
         hit = _resolve_mention(mention, context)
-        if hit is not None:
-            places.append(_place(mention.start, mention.end, mention.text, hit))
+        if hit is None:
+            unresolved.append(mention)
+            continue
+        places.append(_place(mention.start, mention.end, mention.text, hit))
+        words = name_key(mention.text).split()
+        if len(words) > 1 and hit.kind == "region":
+            heads.setdefault(words[0], hit)
+    for mention in unresolved:
+        head = heads.get(name_key(mention.text))
+        if head is not None:
+            places.append(_place(mention.start, mention.end, mention.text, head))
     places.sort(key=lambda p: (not p.is_dateline, p.start))
     return tuple(places)
 
@@ -112,20 +131,22 @@ def _place_mentions(mentions: Sequence[Mention]) -> list[Mention]:
     return [
         m
         for m in mentions
-        if m.label in PLACE_LABELS
-        or m.entity.startswith("place:")
+        if m.entity.startswith("place:")
+        or (m.label in PLACE_LABELS and (m.text not in person_words or _is_known_place(m.text)))
         or (m.label in _RELABEL_LABELS and m.text not in person_words and _is_known_place(m.text))
     ]
 
 
 def _is_known_place(name: str) -> bool:
-    """A country or a large city under its main name: safe to take despite the label."""
+    """A country (any of its names) or a large city under its main name."""
     key = name_key(name)
     return any(
-        not hit.alias
-        and name_key(hit.name) == key
-        and (
-            hit.kind == "country" or (hit.kind == "city" and hit.population >= _RELABEL_POPULATION)
+        hit.kind == "country"
+        or (
+            hit.kind == "city"
+            and not hit.alias
+            and name_key(hit.name) == key
+            and hit.population >= _RELABEL_POPULATION
         )
         for hit in load_gazetteer().lookup(name)
     )
@@ -195,12 +216,23 @@ def _resolve_mention(mention: Mention, context: _Context) -> GazetteerHit | None
     hit = _resolve(mention.text, context)
     if hit is None and mention.entity.startswith("place:"):
         hit = _resolve(mention.entity.rsplit(":", 1)[-1], context)
+    if hit is None or hit.kind != "city":
+        return hit
+    if mention.text.islower():  # "van", "bush": only big cities ("cairo") are trusted
+        return hit if hit.population >= _LOWERCASE_POPULATION and not hit.alias else None
+    if hit.population < _RELABEL_POPULATION and context.countries:
+        # a small city abroad that nothing else in the article points to ("Bush" -> Būsh, EG)
+        return hit if hit.country in context.countries else None
     return hit
 
 
 def _resolve(name: str, context: _Context) -> GazetteerHit | None:
     gazetteer = load_gazetteer()
+    if name.rstrip().endswith(".") and name_key(name) in gazetteer.states:
+        return gazetteer.states[name_key(name)]  # "Fla.", "Miss."
     hits = gazetteer.lookup(name)
+    if not hits:  # "Helmand Province" -> "Helmand", "al-Zawiya" -> "Zawiya"
+        hits = gazetteer.lookup(_ARTICLE_PREFIX.sub("", _GENERIC_SUFFIX.sub("", name.strip())))
     if not hits and "," in name:
         head, _, tail = name.partition(",")
         qualifier = _qualifier_hit(tail)
