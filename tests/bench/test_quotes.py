@@ -14,6 +14,7 @@ from storyline.bench.quotes import (
 from storyline.enrich.quotes_find import Attribution
 from storyline.errors import BenchError
 from storyline.settings import Settings
+from tests.conftest import assert_floors
 
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "quotes" / "polnear" / "dev"
 
@@ -90,5 +91,4 @@ def test_dev_targets() -> None:
     if not DEV.is_dir():
         pytest.skip("PolNeAR dev data is not present")
     result = run(DEV, Settings())
-    assert result["content_f1"] >= 0.60
-    assert result["source_acc"] >= 0.80
+    assert_floors("quotes/polnear-dev", result)
