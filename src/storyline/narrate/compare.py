@@ -11,8 +11,8 @@ something several articles can report, keyed canonically so that outlets can be 
 
 Each report of a fact cites the sentence it sits in (``text[start:end]`` of the cleaned
 text, sentences from :func:`storyline.narrate.citations.sentence_spans`). From the matrix
-follow what each outlet alone reports, what it leaves out (facts at least
-``omission_share`` of the other outlets report), who reported a fact first (earliest
+follow what each outlet alone reports, what it leaves out (facts more than
+``omission_share`` of the other outlets report: with three outlets, both others), who reported a fact first (earliest
 publication date) and, from :mod:`storyline.narrate.compare_wording`, how outlets word
 the same entities differently.
 
@@ -363,7 +363,7 @@ def _view(
         if outlet in present:
             if len(present) == 1 and others > 0:
                 exclusive.append(fact.key)
-        elif others > 0 and len(present) >= max(1.0, options.omission_share * others):
+        elif others > 0 and len(present) > options.omission_share * others:
             missing.append(fact.key)
     return OutletView(
         outlet=outlet,

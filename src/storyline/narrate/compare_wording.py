@@ -24,6 +24,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from storyline.models import Mention
 from storyline.narrate.timeline import CitedSentence
@@ -59,6 +60,7 @@ _HEADS = frozenset(
     """.split()
 )
 _ADJECTIVAL = re.compile(r"(?:an|ian|ese|ish|i|ic|ean)$")
+_COMMON_ZIPF = 5.5  # wordfreq Zipf frequency of "back", "want", "still"
 _PRIOR = 10.0  # total pseudo-count of the Dirichlet prior
 
 
@@ -130,6 +132,8 @@ def _phrase(text: str, sentence: CitedSentence, mention: Mention) -> str:
             text[match.end() : cursor].strip() not in {"", "."}
             or not word[0].isupper()
             or word.lower() in _STOP
+            or "'" in word
+            or "’" in word
         ):
             break
         left.insert(0, word)  # a title: "President", "Special Counsel"
@@ -143,19 +147,28 @@ def _phrase(text: str, sentence: CitedSentence, mention: Mention) -> str:
     right: list[str] = []
     if after and not text[mention.end : after[0].start()].strip():
         head = after[0].group()
-        adjectival = mention.label == "NORP" or _ADJECTIVAL.search(mention.text) is not None
-        if head.islower() and head not in _STOP and (head in _HEADS or adjectival):
+        adjectival = mention.label == "NORP" and _ADJECTIVAL.search(mention.text) is not None
+        verbal = head.endswith(("ed", "ing")) and head not in _HEADS
+        if head.islower() and head not in _STOP and not verbal and (head in _HEADS or adjectival):
             right.append(head)
             if adjectival and len(after) > 1 and head not in _HEADS:
                 second = after[1].group()  # "Russian lower house"
                 if (
                     second.islower()
                     and second not in _STOP
-                    and not second.endswith("ed")
+                    and not second.endswith(("ed", "ly"))
                     and not text[after[0].end() : after[1].start()].strip()
                 ):
                     right.append(second)
     return " ".join([*left, mention.text, *right])
+
+
+@lru_cache(maxsize=50_000)
+def _common(word: str) -> bool:
+    """Whether ``word`` is so frequent in English that it says nothing about an outlet."""
+    from wordfreq import zipf_frequency  # loads its word list on first use
+
+    return bool(zipf_frequency(word, "en") >= _COMMON_ZIPF)
 
 
 def _terms(text: str, sentence: CitedSentence, mentions: Sequence[Mention]) -> list[str]:
@@ -163,8 +176,9 @@ def _terms(text: str, sentence: CitedSentence, mentions: Sequence[Mention]) -> l
     words: list[str] = []
     for match in _words(text, sentence.start, sentence.end):
         inside = any(m.start < match.end() and match.start() < m.end for m in mentions)
-        word = match.group().lower().replace("’", "'")
-        words.append("" if inside or word in _STOP or len(word) < 3 else word)
+        word = match.group().lower().replace("’", "'").removesuffix("'s")
+        plain = word not in _STOP and len(word) > 2 and "'" not in word and not _common(word)
+        words.append(word if plain and not inside else "")
     bigrams = [f"{a} {b}" for a, b in itertools.pairwise(words) if a and b]
     return [w for w in words if w] + bigrams
 
