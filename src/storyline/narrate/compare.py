@@ -12,9 +12,9 @@ something several articles can report, keyed canonically so that outlets can be 
 Each report of a fact cites the sentence it sits in (``text[start:end]`` of the cleaned
 text, sentences from :func:`storyline.narrate.citations.sentence_spans`). From the matrix
 follow what each outlet alone reports, what it leaves out (facts more than
-``omission_share`` of the other outlets report: with three outlets, both others), who reported a fact first (earliest
-publication date) and, from :mod:`storyline.narrate.compare_wording`, how outlets word
-the same entities differently.
+``omission_share`` of the other outlets report: with three outlets, both others), who
+reported a fact first (earliest publication date) and, from
+:mod:`storyline.narrate.compare_wording`, how outlets word the same entities differently.
 
 An article's outlet is its ``source``; without one, the host of its URL; without that,
 ``"unknown (<article id>)"``. Syndicated copies (``duplicate_of`` another article of the
