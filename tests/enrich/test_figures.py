@@ -87,6 +87,7 @@ def test_parenthetical_conversion_is_its_own_figure() -> None:
         "No one was hurt and one of them left.",
         "The agency moved to phase six of the plan.",
         "They stayed in two-star hotels.",
+        "Her scores were always good.",
     ],
 )
 def test_not_figures(text: str) -> None:

@@ -346,6 +346,8 @@ def _base_value(match: re.Match[str]) -> float | None:
             value += {"½": 0.5, "¼": 0.25, "¾": 0.75}[match.group("uni")]
         return value
     vague = match.group("vague")
+    if vague is not None and vague.lower() in ("scores", "tens"):
+        return None  # "her scores were good": only "scores of ..." is an amount
     if vague is not None:
         return _VAGUE[" ".join(vague.lower().split()).removesuffix(" of")]
     words = re.split(r"[\s-]+", match.group("words").lower())
