@@ -261,7 +261,7 @@ def clean(raw: str, *, format: str = "text", settings: Settings | None = None) -
     edits.extend(inline)
     cut = [(e.start, e.end) for e in edits]
     for fix in find_glue(raw, min_zipf=min_zipf):
-        if not any(s <= fix.start and fix.end <= e for s, e in cut):
+        if not any(s <= fix.start < e or s < fix.end <= e or s == fix.start for s, e in cut):
             before = raw[fix.start : fix.end]
             edits.append(Edit(fix.start, fix.end, before, fix.after, "glued-words"))
     edits.sort(key=lambda e: (e.start, e.end))

@@ -258,7 +258,8 @@ def _word_fixes(text: str, min_zipf: float) -> list[GlueFix]:
         if head[0].isupper() and _whole_word(head).search(text) is None:
             continue
         gap = start + len(head)
-        fixes.append(GlueFix(gap, gap, " "))
+        # the whole token is the edit, so the log reads "Aleppoby" -> "Aleppo by"
+        fixes.append(GlueFix(start, end, f"{text[start:gap]} {text[gap:end]}"))
     return fixes
 
 
@@ -289,7 +290,7 @@ def _sentence_fixes(text: str) -> list[GlueFix]:
         word = re.match(r"[A-Za-z]+", text[dot + 1 : dot + 40])
         if _CHUNK_BAD.search(chunk) or (word is not None and word.group() in _DOMAINS):
             continue
-        fixes.append(GlueFix(dot + 1, dot + 1, " "))
+        fixes.append(GlueFix(dot, dot + 2, f"{text[dot]} {text[dot + 1]}"))
     return fixes
 
 
