@@ -8,15 +8,19 @@ A date-wise method after Gholipour Ghalandari & Ifrim (2020, "DATEWISE"):
    "2016-W36", "2016-09"; expressions with a ``BEFORE``/``AFTER``-like mod, durations and
    sets are not dates of events). A sentence with no time expression at all, among the
    first sentences of its article (the lead, where news reports what just happened),
-   falls back to the article's publication date with a lower weight.
-2. **Rank dates by how many articles point at them**: an article adds 1 to each date one
-   of its sentences names, or :data:`FALLBACK_WEIGHT` to its publication date when only
-   undated lead sentences support it. Syndicated copies (``duplicate_of``) count once.
+   falls back to the article's publication day and the day before (:data:`PUB_DAYS`:
+   news often reports yesterday's events), with a lower weight.
+2. **Rank dates by how many articles point at them**: an article adds to each date its
+   strongest support -- 1 for a sentence naming the date, :data:`RETROSPECTIVE` when the
+   article was published after that date (later articles looking back on a day mark it
+   as one that mattered), :data:`FALLBACK_WEIGHT` for undated lead sentences. Syndicated
+   copies (``duplicate_of``) count once.
 3. **Summarise each top date** with the sentences dated to it: greedily add the sentence
    that brings the summary's TF-IDF vector closest to the centroid of all of the date's
    sentences (explicitly dated sentences weigh 1, fallbacks :data:`FALLBACK_WEIGHT`),
-   skipping sentences too similar to one already chosen for the timeline and, when
-   query keywords occur in the collection, sentences without any of them.
+   skipping a sentence too similar (:data:`REDUNDANCY`) to one already in the timeline.
+
+Query keywords select the articles that mention them (see :func:`_relevant`).
 
 Pure: articles and enrichments in, a :class:`Timeline` out.
 """
@@ -46,7 +50,9 @@ __all__ = [
 
 FALLBACK_WEIGHT = 0.5  # weight of a publication date standing in for a missing date
 REDUNDANCY = 0.5  # cosine above which a sentence repeats one already in the timeline
-KEYWORD_SHARE = 0.1  # a keyword filters sentences when this share of articles has it
+KEYWORD_SHARE = 0.1  # a query keyword counts when this share of the articles has it
+PUB_DAYS = 2  # an undated lead sentence may report its publication day or the day before
+RETROSPECTIVE = 2.0  # weight of a date named by an article published after it
 _LEAD = 5  # undated sentences past the first few of an article are background
 _MIN_WORDS = 5
 _MAX_WORDS = 80
@@ -188,6 +194,12 @@ def _period(value: str) -> _Period | None:
     return None
 
 
+def _reported(published: _Period) -> tuple[_Period, ...]:
+    """Days an undated lead sentence may report: its publication day and the days before."""
+    days = [published.first - timedelta(days=n) for n in range(PUB_DAYS)]
+    return tuple(_Period(d.isoformat(), "day", d, d) for d in days)
+
+
 def _is_event_time(time: TimeExpr) -> bool:
     return time.type in {"DATE", "TIME"} and time.mod not in _NOT_AT
 
@@ -225,8 +237,9 @@ def _sentences(article: Article, times: Sequence[TimeExpr], window: _Window) -> 
         admitted = tuple(p for p in periods.values() if window.admits(p))
         fallback = False
         undated = not any(t.type in {"DATE", "TIME"} for t in dated.get(index, ()))
-        if undated and index < _LEAD and published is not None and window.admits(published):
-            admitted, fallback = (published,), True
+        if undated and index < _LEAD and published is not None:
+            admitted = tuple(p for p in _reported(published) if window.admits(p))
+            fallback = True
         result.append(_Sentence(article, start, end, tokens, admitted, fallback))
     return result
 
@@ -267,24 +280,38 @@ def _keyword_words(keywords: Sequence[str]) -> set[str]:
     return {w for w in words if len(w) > 1}
 
 
-def _active_keywords(words: set[str], sentences: Sequence[_Sentence]) -> set[str]:
-    """Keywords found in at least KEYWORD_SHARE of the articles (rarer ones are noise)."""
-    if not words:
-        return set()
-    articles: dict[str, set[str]] = defaultdict(set)
-    for sentence in sentences:
-        articles[sentence.article.id].update(sentence.tokens)
-    counts = Counter(w for tokens in articles.values() for w in words & tokens)
-    return {w for w, n in counts.items() if n >= KEYWORD_SHARE * len(articles)}
+def _relevant(articles: Sequence[Article], keywords: Sequence[str]) -> list[Article]:
+    """Articles that mention a query keyword (word prefix, case-insensitive).
+
+    A keyword that fewer than ``KEYWORD_SHARE`` of the articles mention is ignored: such
+    a keyword names a side topic of the collection, not its subject, and keeping it would
+    reduce the timeline to a handful of articles.
+    """
+    words = _keyword_words(keywords)
+    if not words or not articles:
+        return list(articles)
+    matches: dict[str, set[str]] = {}
+    for article in articles:
+        tokens = set(_TOKEN.findall(article.text.lower()))
+        matches[article.id] = {w for w in words if any(t.startswith(w) for t in tokens)}
+    counts = Counter(w for found in matches.values() for w in found)
+    active = {w for w, n in counts.items() if n >= KEYWORD_SHARE * len(articles)}
+    if not active:
+        return list(articles)
+    return [a for a in articles if matches[a.id] & active]
 
 
 def _rank_dates(sentences: Sequence[_Sentence]) -> list[tuple[_Period, float]]:
-    """Dates by the number of articles pointing at them (fallbacks weigh less)."""
+    """Dates by the articles pointing at them: each adds its strongest support for a date."""
     support: dict[tuple[str, str], float] = {}
     periods: dict[str, _Period] = {}
     for sentence in sentences:
-        weight = FALLBACK_WEIGHT if sentence.fallback else 1.0
+        published = (sentence.article.published or "9999")[:10]
         for period in sentence.dates:
+            if sentence.fallback:
+                weight = FALLBACK_WEIGHT
+            else:
+                weight = RETROSPECTIVE if period.last.isoformat() < published else 1.0
             key = (sentence.article.id, period.value)
             support[key] = max(support.get(key, 0.0), weight)
             periods[period.value] = period
@@ -295,15 +322,24 @@ def _rank_dates(sentences: Sequence[_Sentence]) -> list[tuple[_Period, float]]:
     return [(periods[value], score) for value, score in ranked]
 
 
-def _summarise(
-    candidates: Sequence[_Sentence], k: int, chosen: Sequence[_Sentence]
-) -> list[_Sentence]:
-    """Greedy summary whose vector is closest to the weighted centroid of ``candidates``."""
-    centroid: dict[str, float] = defaultdict(float)
-    for sentence in candidates:
+def _centroid(sentences: Sequence[_Sentence]) -> dict[str, float]:
+    """Unit-length weighted sum of sentence vectors (fallbacks weigh less)."""
+    total: dict[str, float] = defaultdict(float)
+    for sentence in sentences:
         weight = FALLBACK_WEIGHT if sentence.fallback else 1.0
         for token, value in sentence.vector.items():
-            centroid[token] += weight * value
+            total[token] += weight * value
+    norm = math.sqrt(sum(v * v for v in total.values()))
+    return {t: v / norm for t, v in total.items()} if norm else {}
+
+
+def _summarise(
+    candidates: Sequence[_Sentence],
+    k: int,
+    chosen: Sequence[_Sentence],
+) -> list[_Sentence]:
+    """Greedy summary whose vector is closest to the centroid of ``candidates``."""
+    centroid = _centroid(candidates)
     summary: dict[str, float] = {}
     summary_dot = 0.0  # summary . centroid
     summary_norm2 = 0.0  # |summary|^2
@@ -345,20 +381,15 @@ def build_timeline(
     time expressions (its lead sentences can still be dated by its publication date).
     """
     window = _Window(options)
+    originals = [a for a in articles if a.duplicate_of is None]
     sentences: list[_Sentence] = []
-    for article in articles:
-        if article.duplicate_of is not None:
-            continue
+    for article in _relevant(originals, options.keywords):
         enrichment = enrichments.get(article.id)
         times = sorted(enrichment.times, key=lambda t: t.start) if enrichment else []
         sentences.extend(_sentences(article, times, window))
     _vectorise(sentences)
-    words = _keyword_words(options.keywords)
-    present = _active_keywords(words, sentences)
     by_date: dict[str, list[_Sentence]] = defaultdict(list)
     for sentence in sentences:
-        if present and present.isdisjoint(sentence.tokens):
-            continue
         for period in sentence.dates:
             by_date[period.value].append(sentence)
     entries: list[tuple[_Period, TimelineEntry]] = []
