@@ -1,0 +1,119 @@
+"""Why an article landed where it did: evidence gathered at placement time, and its text.
+
+:func:`gather_evidence` is called by the clusterer for the chosen (or best rejected)
+event and story, while the state it was compared with still exists; the result is
+frozen into the :class:`~storyline.cluster.online.Placement`. :func:`describe` turns a
+placement into the lines ``storyline why ARTICLE`` prints.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from storyline.cluster.features import Features
+from storyline.cluster.similarity import Profile, Signals, Vectors, Vocabulary, weigh
+
+if TYPE_CHECKING:
+    from storyline.cluster.online import Placement
+
+SHOWN = 8  # shared entities / terms kept as evidence
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What an article shares with one cluster, and the scores that decided."""
+
+    cluster_id: str
+    score: float
+    threshold: float
+    signals: Signals
+    shared_entities: tuple[tuple[str, float], ...] = ()  # (entity key, contribution)
+    shared_terms: tuple[tuple[str, float], ...] = ()
+    shared_places: tuple[str, ...] = ()
+    cluster_days: tuple[str | None, str | None] = (None, None)  # first, last day (ISO)
+
+
+def _shared(a: Mapping[str, float], b: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
+    products = ((k, w * b[k]) for k, w in a.items() if k in b)
+    best = heapq.nlargest(SHOWN, products, key=lambda kv: (kv[1], kv[0]))
+    return tuple((k, round(w, 4)) for k, w in best)
+
+
+def _iso(day: int | None) -> str | None:
+    return date.fromordinal(day).isoformat() if day is not None else None
+
+
+def gather_evidence(
+    cluster_id: str,
+    features: Features,
+    vectors: Vectors,
+    profile: Profile,
+    vocab: Vocabulary,
+    scored: tuple[float, float, Signals],
+) -> Evidence:
+    """Evidence of ``features`` against ``profile``; ``scored`` = (score, threshold, signals)."""
+    score, threshold, signals = scored
+    return Evidence(
+        cluster_id=cluster_id,
+        score=round(score, 4),
+        threshold=threshold,
+        signals=signals,
+        shared_entities=_shared(vectors.entities, weigh(profile.entities, vocab.entities, vocab)),
+        shared_terms=_shared(vectors.terms, weigh(profile.terms, vocab.terms, vocab)),
+        shared_places=tuple(p for p in features.places if p in profile.places),
+        cluster_days=(_iso(profile.first_day), _iso(profile.last_day)),
+    )
+
+
+def _entity_label(key: str, names: Mapping[str, str]) -> str:
+    return names.get(key) or key.split(":")[-1]
+
+
+def _evidence_lines(kind: str, evidence: Evidence, names: Mapping[str, str]) -> list[str]:
+    s = evidence.signals
+    verdict = "joined" if evidence.score >= evidence.threshold else "closest, below threshold"
+    lines = [
+        f"  {kind} {evidence.cluster_id} ({verdict}): score {evidence.score:.3f} vs threshold "
+        f"{evidence.threshold:.3f} (terms {s.terms:.3f}, entities {s.entities:.3f}, "
+        f"places {s.places:.2f})",
+    ]
+    if s.gap_days is not None:
+        first, last = evidence.cluster_days
+        lines.append(
+            f"    time gap: {s.gap_days} day(s) after its latest article ({first}..{last})"
+        )
+    if evidence.shared_entities:
+        shown = ", ".join(_entity_label(k, names) for k, _ in evidence.shared_entities)
+        lines.append(f"    shared entities: {shown}")
+    if evidence.shared_terms:
+        lines.append("    key terms: " + ", ".join(k for k, _ in evidence.shared_terms))
+    if evidence.shared_places:
+        lines.append("    shared places: " + ", ".join(evidence.shared_places))
+    return lines
+
+
+def describe(placement: Placement, names: Mapping[str, str] | None = None) -> list[str]:
+    """Human-readable reasons for a placement; ``names`` maps entity keys to display names."""
+    names = names or {}
+    lines = [f"article {placement.article_id}"]
+    if placement.duplicate_of:
+        lines.append(
+            f"  event {placement.event_id}: copy of {placement.duplicate_of}, placed with it"
+        )
+    elif placement.new_event:
+        lines.append(f"  opened new event {placement.event_id}")
+    if placement.event_evidence is not None:
+        lines.extend(_evidence_lines("event", placement.event_evidence, names))
+    elif placement.new_event:
+        lines.append("    no earlier event shared its heaviest terms or entities")
+    lines.append(
+        f"  story {placement.story_id}"
+        + (" (opened with this article's event)" if placement.new_story else "")
+    )
+    if placement.story_evidence is not None:
+        lines.extend(_evidence_lines("story", placement.story_evidence, names))
+    return lines

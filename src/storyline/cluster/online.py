@@ -1,0 +1,244 @@
+"""Online clustering: each arriving article joins an event or opens one, at once.
+
+Articles must be given in arrival order (publication order, ties and unknown dates by
+id). For each article :meth:`OnlineClusterer.assign`:
+
+1. counts it into the document frequencies (IDF only ever covers arrived articles);
+2. a syndicated copy whose original has arrived joins the original's event;
+3. otherwise finds candidate events through the bounded inverted index (its heaviest
+   TF-IDF terms and entities; events idle longer than ``event_active_days`` are out),
+   scores each as ``((1 - w) * cos(terms) + w * cos(entities)) * exp(-gap / days)``
+   and joins the best one at or above ``event_threshold``, else opens a new event;
+4. a new event is placed in a story the same way (:mod:`storyline.cluster.stories`).
+
+Identifiers are ``event-N`` / ``story-N`` in order of creation and never change. The
+whole state is the plain dataclass :class:`ClusterState` (dicts, lists and numbers):
+:meth:`OnlineClusterer.snapshot` returns it and ``OnlineClusterer(params, state)``
+resumes from it, giving the same placements as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from storyline.cluster.explain import Evidence, gather_evidence
+from storyline.cluster.features import Features
+from storyline.cluster.index import CandidateIndex, Cluster, index_keys
+from storyline.cluster.similarity import Scored, Vectors, Vocabulary, score_profile, vectorize
+from storyline.cluster.stories import StoryLayer, StoryParams
+from storyline.errors import InputError, SettingsError
+from storyline.settings import Settings
+
+PRODUCER = "cluster.online.v1"
+
+
+@dataclass(frozen=True)
+class ClusterParams:
+    """Thresholds and bounds of the clusterer (settings ``cluster.*``)."""
+
+    event_threshold: float = 0.15
+    entity_weight: float = 0.5
+    event_days: float = 7.0
+    event_active_days: int = 14
+    candidates: int = 20
+    index_keys: int = 20
+    posting_cap: int = 100
+    story: StoryParams = field(default_factory=StoryParams)
+
+
+_EVENT_SETTINGS = {
+    "cluster.event_threshold": "event_threshold",
+    "cluster.entity_weight": "entity_weight",
+    "cluster.event_days": "event_days",
+    "cluster.event_active_days": "event_active_days",
+    "cluster.candidates": "candidates",
+}
+_STORY_SETTINGS = {
+    "cluster.story_threshold": "threshold",
+    "cluster.story_days": "scale_days",
+    "cluster.story_active_days": "active_days",
+}
+
+
+def params_from_settings(settings: Settings | None) -> ClusterParams:
+    """Parameters from ``settings``; a ``cluster.*`` setting not defined yet keeps its
+    default here."""
+    defaults = ClusterParams()
+    if settings is None:
+        return defaults
+    event: dict[str, Any] = {}
+    story: dict[str, Any] = {}
+    for table, target in ((_EVENT_SETTINGS, event), (_STORY_SETTINGS, story)):
+        for name, attribute in table.items():
+            try:
+                target[attribute] = settings[name]
+            except SettingsError:
+                continue
+    return replace(defaults, **event, story=replace(defaults.story, **story))
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one article went and why (candidates best first, evidence of the best)."""
+
+    article_id: str
+    event_id: str
+    story_id: str
+    new_event: bool
+    new_story: bool
+    event_threshold: float
+    candidates: tuple[Scored, ...] = ()
+    story_candidates: tuple[Scored, ...] = ()
+    event_evidence: Evidence | None = None
+    story_evidence: Evidence | None = None
+    duplicate_of: str | None = None
+
+    @property
+    def score(self) -> float:
+        return self.candidates[0].score if self.candidates else 0.0
+
+
+@dataclass
+class ClusterState:
+    """Everything the clusterer keeps between articles; plain data, saveable as is."""
+
+    producer: str = PRODUCER
+    vocab: Vocabulary = field(default_factory=Vocabulary)
+    events: dict[str, Cluster] = field(default_factory=dict)
+    event_index: CandidateIndex = field(default_factory=CandidateIndex)
+    stories: StoryLayer = field(default_factory=StoryLayer)
+    article_events: dict[str, str] = field(default_factory=dict)
+    next_event: int = 1
+
+
+def new_state(params: ClusterParams) -> ClusterState:
+    """An empty state whose indexes follow ``params``' bounds."""
+    return ClusterState(
+        event_index=CandidateIndex(params.posting_cap, params.event_active_days),
+        stories=StoryLayer(
+            index=CandidateIndex(params.story.posting_cap, params.story.active_days)
+        ),
+    )
+
+
+class OnlineClusterer:
+    """Places articles into events and events into stories as they arrive."""
+
+    def __init__(self, params: ClusterParams | None = None, state: ClusterState | None = None):
+        self.params = params or ClusterParams()
+        self.state = state if state is not None else new_state(self.params)
+
+    def snapshot(self) -> ClusterState:
+        """A deep copy of the state, to save; resume with ``OnlineClusterer(params, it)``."""
+        return copy.deepcopy(self.state)
+
+    def event_of(self, article_id: str) -> str | None:
+        return self.state.article_events.get(article_id)
+
+    def assign(self, features: Features) -> Placement:
+        """Place one arriving article; returns its event, story and the evidence."""
+        state, params = self.state, self.params
+        if features.article_id in state.article_events:
+            raise InputError(
+                f"article {features.article_id!r} was already clustered into "
+                f"{state.article_events[features.article_id]!r}; give each article once"
+            )
+        state.vocab.add(features)
+        vectors = vectorize(features, state.vocab)
+        keys = index_keys(vectors, params.index_keys)
+        original = features.duplicate_of
+        if original is not None and original in state.article_events:
+            event_id = state.article_events[original]
+            self._record(event_id, features, vectors, keys)
+            story_id = state.events[event_id].story or ""
+            return Placement(
+                features.article_id,
+                event_id,
+                story_id,
+                new_event=False,
+                new_story=False,
+                event_threshold=params.event_threshold,
+                duplicate_of=original,
+            )
+        scored = self._score_events(features, vectors, keys)
+        evidence = None
+        if scored:
+            best = scored[0]
+            evidence = gather_evidence(
+                best.cluster_id,
+                features,
+                vectors,
+                state.events[best.cluster_id].profile,
+                state.vocab,
+                (best.score, params.event_threshold, best.signals),
+            )
+        if scored and scored[0].score >= params.event_threshold:
+            event_id = scored[0].cluster_id
+            story_id = state.events[event_id].story or ""
+            self._record(event_id, features, vectors, keys)
+            return Placement(
+                features.article_id,
+                event_id,
+                story_id,
+                new_event=False,
+                new_story=False,
+                event_threshold=params.event_threshold,
+                candidates=tuple(scored),
+                event_evidence=evidence,
+            )
+        story = state.stories.place(features, vectors, keys, state.vocab, params.story)
+        event_id = f"event-{state.next_event}"
+        state.next_event += 1
+        state.events[event_id] = Cluster(event_id, story=story.story_id)
+        self._record(event_id, features, vectors, keys, new=True)
+        return Placement(
+            features.article_id,
+            event_id,
+            story.story_id,
+            new_event=True,
+            new_story=story.new,
+            event_threshold=params.event_threshold,
+            candidates=tuple(scored),
+            story_candidates=story.candidates,
+            event_evidence=evidence,
+            story_evidence=story.evidence,
+        )
+
+    def _score_events(
+        self, features: Features, vectors: Vectors, keys: dict[str, float]
+    ) -> list[Scored]:
+        state, params = self.state, self.params
+        found = state.event_index.candidates(keys, features.day, params.candidates)
+        scored = []
+        for event_id in found:
+            score, signals = score_profile(
+                features,
+                vectors,
+                state.events[event_id].profile,
+                state.vocab,
+                params.entity_weight,
+                params.event_days,
+            )
+            scored.append(Scored(event_id, round(score, 6), signals))
+        scored.sort(key=lambda s: (-s.score, s.cluster_id))
+        return scored
+
+    def _record(
+        self,
+        event_id: str,
+        features: Features,
+        vectors: Vectors,
+        keys: dict[str, float],
+        *,
+        new: bool = False,
+    ) -> None:
+        state = self.state
+        event = state.events[event_id]
+        event.profile.add(features, vectors)
+        event.members.append(features.article_id)
+        state.article_events[features.article_id] = event_id
+        state.event_index.add(event_id, keys, features.day)
+        if event.story is not None:
+            state.stories.add(event.story, features, vectors, keys, event_id if new else None)
