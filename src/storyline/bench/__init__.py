@@ -15,7 +15,15 @@ from typing import Any
 from storyline.errors import BenchError
 from storyline.settings import Settings
 
-TASKS: tuple[str, ...] = ("pipeline", "extract", "timex", "quotes")
+TASKS: tuple[str, ...] = (
+    "pipeline",
+    "extract",
+    "timex",
+    "quotes",
+    "tls",
+    "cluster",
+    "similarity",
+)
 
 
 def run_bench(task: str, path: Path, settings: Settings) -> dict[str, Any]:
