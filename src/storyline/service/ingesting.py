@@ -1,30 +1,26 @@
-"""Use cases that the faces (CLI, HTTP API, web UI) call: one function per command.
-
-Faces parse arguments and print; they never touch the store or the stages directly.
-"""
+"""Ingest: read, prepare in worker processes, dedupe, store in batch transactions."""
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
 from itertools import chain, islice
-from pathlib import Path
 from typing import BinaryIO
 
-from storyline.errors import InputError
 from storyline.ingest.dedupe import similarity
 from storyline.ingest.pipeline import Prepared, RunMetadata, prepare_many, with_duplicate
 from storyline.ingest.readers import read_inputs
-from storyline.models import Article, Document, Enrichment, Entity, IngestReport, Rejection
+from storyline.models import Article, Document, IngestReport, Rejection
+from storyline.service.common import (
+    Progress,
+    add_timings,
+    parse_date_option,
+    worker_count,
+)
 from storyline.settings import Settings
-from storyline.store.base import ArticleFilter, Store, StoreStats
-from storyline.store.sqlite import SQLiteStore
-
-Progress = Callable[[int, int], None]  # (articles done, rejected so far)
+from storyline.store.base import Store
 
 _CHUNK = 25  # documents per unit of work sent to a worker process
 
@@ -40,39 +36,12 @@ class IngestOptions:
     fetch: bool = False
 
 
-def open_store(settings: Settings) -> Store:
-    """Open (creating and migrating when needed) the store named by the ``db`` setting."""
-    return SQLiteStore(Path(settings["db"]).expanduser())
-
-
-def parse_date_option(value: str | None, option: str) -> str | None:
-    """Validate a user-given ISO date or datetime; return it normalised."""
-    if value is None:
-        return None
-    text = value.strip()
-    try:
-        if len(text) == 10:
-            return date.fromisoformat(text).isoformat()
-        return datetime.fromisoformat(text).isoformat()
-    except ValueError:
-        raise InputError(
-            f"{option} must be an ISO date such as 2016-10-15 (or a datetime such as "
-            f"2016-10-15T09:30:00+00:00), got {value!r}"
-        ) from None
-
-
 def _chunks(
     items: Iterable[Document | Rejection], size: int
 ) -> Iterator[list[Document | Rejection]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
-
-
-def worker_count(settings: Settings, setting: str = "ingest.workers") -> int:
-    """Worker processes a stage will use under these settings (0 means one per core)."""
-    wanted = int(settings[setting])
-    return wanted if wanted > 0 else min(4, os.cpu_count() or 1)
 
 
 _Job = tuple[
@@ -113,7 +82,7 @@ def _prepare_stream(
         for chunk in chunks:
             documents = [d for d in chunk if isinstance(d, Document)]
             results, chunk_timings = prepare_many(documents, settings, run)
-            _add(timings, chunk_timings)
+            add_timings(timings, chunk_timings)
             prepared = iter(results)
             for item in chunk:
                 yield item if isinstance(item, Rejection) else next(prepared)
@@ -129,15 +98,10 @@ def _prepare_stream(
             yield from _drain(pending.pop(0), timings)
 
 
-def _add(timings: dict[str, float], more: Mapping[str, float]) -> None:
-    for stage, seconds in more.items():
-        timings[stage] = timings.get(stage, 0.0) + seconds
-
-
 def _drain(job: _Job, timings: dict[str, float]) -> Iterator[Prepared | Rejection]:
     chunk, future = job
     results, chunk_timings = future.result()
-    _add(timings, chunk_timings)
+    add_timings(timings, chunk_timings)
     prepared = iter(results)
     for item in chunk:
         yield item if isinstance(item, Rejection) else next(prepared)
@@ -320,139 +284,3 @@ def _date_article(store: Store, article_id: str, published: str) -> bool:
         times = resolve_times(enrichment.times, published, text=article.text)
         store.save_enrichments([replace(enrichment, times=times)], [])
     return True
-
-
-def list_articles(store: Store, article_filter: ArticleFilter | None = None) -> Sequence[Article]:
-    return store.list_articles(article_filter or ArticleFilter())
-
-
-def get_article(store: Store, article_id: str) -> Article:
-    return store.get_article(article_id)
-
-
-def store_stats(store: Store) -> StoreStats:
-    return store.stats()
-
-
-def rejections(store: Store, run_id: int | None = None) -> Sequence[Rejection]:
-    return store.rejections(run_id)
-
-
-# --- enrichment ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EnrichReport:
-    articles: int
-    seconds: float
-    producer: str
-    stage_seconds: Mapping[str, float] = field(default_factory=dict)
-
-
-def _remap(item: Enrichment, keys: Mapping[str, str], entities: Sequence[Entity]) -> Enrichment:
-    return replace(
-        item,
-        mentions=tuple(replace(m, entity=keys.get(m.entity, m.entity)) for m in item.mentions),
-        quotes=tuple(
-            replace(q, speaker_entity=keys.get(q.speaker_entity, q.speaker_entity))
-            for q in item.quotes
-        ),
-        entities=tuple(entities),
-    )
-
-
-_Enriched = tuple[list[Enrichment], dict[str, float]]
-
-
-def _enrich_chunk(
-    articles: list[Article], model: str, stage_names: tuple[str, ...], batch_size: int
-) -> _Enriched:
-    """Enrich one chunk (the unit of work sent to a worker process), with stage seconds."""
-    from storyline.enrich.pipeline import build_pipeline, enrich_articles
-
-    stages = build_pipeline(stage_names)
-    timings: dict[str, float] = {}
-    results = list(
-        enrich_articles(
-            articles, model=model, stages=stages, batch_size=batch_size, timings=timings
-        )
-    )
-    return results, timings
-
-
-def _enriched_chunks(
-    store: Store, settings: Settings, stage_names: tuple[str, ...]
-) -> Iterator[_Enriched]:
-    """Unenriched articles, enriched chunk by chunk, in worker processes when allowed."""
-    model = str(settings["enrich.model"])
-    batch_size = int(settings["enrich.batch_size"])
-    workers = worker_count(settings, "enrich.workers")
-    chunk = batch_size * 2
-    if workers > 1 and len(store.unenriched_ids(chunk + 1)) <= chunk:
-        workers = 1  # one small chunk: starting workers (a model load each) costs more
-    if workers <= 1:
-        while ids := store.unenriched_ids(chunk):
-            yield _enrich_chunk(list(store.get_articles(ids)), model, stage_names, batch_size)
-        return
-    # Workers load the model once each; the main process resolves entities and writes.
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        while ids := store.unenriched_ids(chunk * workers * 2):
-            articles = list(store.get_articles(ids))
-            futures = [
-                pool.submit(_enrich_chunk, articles[i : i + chunk], model, stage_names, batch_size)
-                for i in range(0, len(articles), chunk)
-            ]
-            for future in futures:
-                yield future.result()
-
-
-def enrich(
-    store: Store,
-    settings: Settings,
-    *,
-    progress: Progress | None = None,
-) -> EnrichReport:
-    """Enrich every article not enriched yet (incremental, batched, model loaded once).
-
-    Entities are made canonical across the store: each article's entities are resolved
-    against the entities already known, and the store keeps the merged aliases.
-    """
-    from storyline.enrich.entities import EntityIndex
-    from storyline.enrich.pipeline import build_pipeline, parse_stages
-
-    stage_names = parse_stages(settings["enrich.stages"])
-    build_pipeline(stage_names)  # fail early, with the name of what is missing
-    started = time.perf_counter()
-    index = EntityIndex(store.all_entities())
-    done = 0
-    producer = ""
-    timings: dict[str, float] = {}
-    for chunk, chunk_timings in _enriched_chunks(store, settings, stage_names):
-        _add(timings, chunk_timings)
-        resolve_started = time.perf_counter()
-        mappings = [index.resolve(item.entities) for item in chunk]
-        by_key = {e.key: e for e in index.entities()}
-        results = []
-        for item, keys in zip(chunk, mappings, strict=True):
-            resolved = [by_key[k] for k in dict.fromkeys(keys.values()) if k in by_key]
-            results.append(_remap(item, keys, resolved))
-            producer = item.producer
-        _add(timings, {"resolve": time.perf_counter() - resolve_started})
-        store_started = time.perf_counter()
-        store.save_enrichments(results, [e for r in results for e in r.entities])
-        _add(timings, {"store": time.perf_counter() - store_started})
-        done += len(results)
-        if progress is not None:
-            progress(done, 0)
-    return EnrichReport(done, time.perf_counter() - started, producer, timings)
-
-
-def get_enrichment(store: Store, article_id: str) -> Enrichment | None:
-    store.get_article(article_id)  # raises NotFoundError for an unknown id
-    return store.get_enrichment(article_id)
-
-
-def list_entities(
-    store: Store, *, type: str | None = None, limit: int | None = 50
-) -> Sequence[tuple[Entity, int, int]]:
-    return store.entity_counts(type=type, limit=limit)
