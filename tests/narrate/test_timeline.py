@@ -260,3 +260,25 @@ def test_seed_timeline_has_the_dates_of_both_articles(shared_data: Path, tmp_pat
         for sentence in by_date[day].sentences:
             assert texts[sentence.article_id][sentence.start : sentence.end] == sentence.text
             assert sentence.text.strip() == sentence.text
+
+
+def test_comment_lines_and_update_stamps_are_not_timeline_sentences() -> None:
+    comment = "March 8 , 2021 at 5:12 pm | Reply I think the bridge was badly built anyway ."
+    stamped = "-LRB- Update 8:14 a.m. Monday -RRB- Divers searched the river below the bridge ."
+    report = "The river bridge in Northtown collapsed on Monday after heavy storms hit ."
+    text = "\n".join([comment, stamped, report])
+    article = _article("c1", text, "2021-03-08")
+    other = _article("c2", "Officials opened an inquiry into the collapse of the bridge .", None)
+    times = (
+        _time(text, "March 8 , 2021", "2021-03-08"),
+        _time(text, "5:12 pm", "2021-03-08T17:12", "TIME"),
+        _time(text, "8:14 a.m. Monday", "2021-03-08T08:14", "TIME"),
+        _time(text, "on Monday", "2021-03-08"),
+    )
+    timeline = build_timeline(
+        [article, other],
+        {"c1": Enrichment("c1", times=times)},
+        TimelineOptions(sentences_per_date=3),
+    )
+    cited = [s.text for e in timeline.entries for s in e.sentences]
+    assert cited == [report]

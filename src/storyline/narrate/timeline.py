@@ -56,6 +56,8 @@ RETROSPECTIVE = 2.0  # weight of a date named by an article published after it
 _LEAD = 5  # undated sentences past the first few of an article are background
 _MIN_WORDS = 5
 _MAX_WORDS = 80
+_STAMP_CHARS = 40  # a clock time this close to the start stamps the sentence
+_CLOCK = re.compile(r"T\d{2}:\d{2}")  # a TimeML value with a clock time
 GRANULARITIES = ("day", "week", "month", "year")
 _NOT_AT = frozenset({"BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER", "LESS_THAN", "MORE_THAN"})
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
@@ -218,6 +220,22 @@ class _Window:
         )
 
 
+def _is_boilerplate(text: str, start: int, times: Sequence[TimeExpr]) -> bool:
+    """Whether a sentence is page furniture rather than reporting.
+
+    A pipe separates navigation items and comment metadata ("... at 5:12 pm | Reply"),
+    never words of a news sentence. A clock time at the very start of a sentence stamps
+    a live-blog update or a reader comment ("(Update 8:14 a.m. Tuesday) ..."): it dates
+    the posting, resolved against the page's first publication, not the event.
+    """
+    if "|" in text:
+        return True
+    return any(
+        time.start - start < _STAMP_CHARS and time.value and _CLOCK.search(time.value)
+        for time in times
+    )
+
+
 def _sentences(article: Article, times: Sequence[TimeExpr], window: _Window) -> list[_Sentence]:
     spans = sentence_spans(article.text)
     starts = [s for s, _ in spans]
@@ -231,6 +249,8 @@ def _sentences(article: Article, times: Sequence[TimeExpr], window: _Window) -> 
     for index, (start, end) in enumerate(spans):
         tokens = _TOKEN.findall(article.text[start:end].lower())
         if not _MIN_WORDS <= len(tokens) <= _MAX_WORDS:
+            continue
+        if _is_boilerplate(article.text[start:end], start, dated.get(index, ())):
             continue
         events = [t for t in dated.get(index, ()) if _is_event_time(t)]
         periods = {p.value: p for t in events if t.value and (p := _period(t.value))}
