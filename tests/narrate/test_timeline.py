@@ -282,3 +282,25 @@ def test_comment_lines_and_update_stamps_are_not_timeline_sentences() -> None:
     )
     cited = [s.text for e in timeline.entries for s in e.sentences]
     assert cited == [report]
+
+
+def test_dates_of_off_topic_pages_do_not_outrank_the_story() -> None:
+    story = [
+        "The river bridge in Northtown collapsed after storms , engineers said on Monday .",
+        "Engineers inspected the collapsed river bridge in Northtown for cracks .",
+        "The collapsed river bridge cut the road from Northtown , engineers said .",
+        "Engineers said the river bridge in Northtown had cracks before it collapsed .",
+        "Storms and cracks brought down the river bridge , Northtown engineers said .",
+    ]
+    schedules = [
+        "Listen to the jazz hour with a guest pianist on Friday evening at the hall .",
+        "Our quiz show returns with two new teams of students on Friday night .",
+    ]
+    articles = [_article(f"s{i}", text, None) for i, text in enumerate(story)]
+    articles += [_article(f"o{i}", text, None) for i, text in enumerate(schedules)]
+    enrichments = {"s0": Enrichment("s0", times=(_time(story[0], "on Monday", "2021-03-08"),))}
+    for i, text in enumerate(schedules):
+        enrichments[f"o{i}"] = Enrichment(f"o{i}", times=(_time(text, "on Friday", "2021-03-12"),))
+    options = TimelineOptions(max_dates=1, start="2021-03-01", end="2021-03-31")
+    timeline = build_timeline(articles, enrichments, options)
+    assert [e.date for e in timeline.entries] == ["2021-03-08"]

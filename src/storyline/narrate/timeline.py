@@ -14,7 +14,9 @@ A date-wise method after Gholipour Ghalandari & Ifrim (2020, "DATEWISE"):
    strongest support -- 1 for a sentence naming the date, :data:`RETROSPECTIVE` when the
    article was published after that date (later articles looking back on a day mark it
    as one that mattered), :data:`FALLBACK_WEIGHT` for undated lead sentences. Syndicated
-   copies (``duplicate_of``) count once.
+   copies (``duplicate_of``) count once. A sentence's support is scaled by its relevance
+   to the collection's topic (:func:`_weigh_relevance`), so that pages mentioning the
+   subject in passing do not bring their own dates.
 3. **Summarise each top date** with the sentences dated to it: greedily add the sentence
    that brings the summary's TF-IDF vector closest to the centroid of all of the date's
    sentences (explicitly dated sentences weigh 1, fallbacks :data:`FALLBACK_WEIGHT`),
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -162,6 +165,7 @@ class _Sentence:
     dates: tuple[_Period, ...]
     fallback: bool
     vector: dict[str, float] = field(default_factory=dict)
+    relevance: float = 1.0
 
     def cited(self) -> CitedSentence:
         return CitedSentence(
@@ -279,6 +283,28 @@ def _vectorise(sentences: Sequence[_Sentence]) -> None:
         sentence.vector = {t: w / norm for t, w in weights.items() if w > 0} if norm else {}
 
 
+def _weigh_relevance(sentences: Sequence[_Sentence]) -> None:
+    """Relevance to the collection's topic: similarity to the sum of all other sentences,
+    relative to the median sentence and capped at 1.
+
+    Collections gathered by a query hold pages that name the subject in passing (a radio
+    schedule, a sports round-up): their sentences share little with what most of the
+    collection says, and the dates they name should not outweigh the story's own.
+    """
+    topic: dict[str, float] = defaultdict(float)
+    for sentence in sentences:
+        for token, value in sentence.vector.items():
+            topic[token] += value
+    # leave the sentence itself out: what matters is how much the others say the same
+    similarities = [_dot(sentence.vector, topic) - _unit(sentence) for sentence in sentences]
+    positive = [s for s in similarities if s > 0]
+    if not positive:
+        return
+    middle = statistics.median(positive)
+    for sentence, similarity in zip(sentences, similarities, strict=True):
+        sentence.relevance = min(1.0, similarity / middle)
+
+
 def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """Dot product of sparse vectors (the cosine when both have unit length)."""
     if len(a) > len(b):
@@ -332,6 +358,7 @@ def _rank_dates(sentences: Sequence[_Sentence]) -> list[tuple[_Period, float]]:
                 weight = FALLBACK_WEIGHT
             else:
                 weight = RETROSPECTIVE if period.last.isoformat() < published else 1.0
+            weight *= sentence.relevance
             key = (sentence.article.id, period.value)
             support[key] = max(support.get(key, 0.0), weight)
             periods[period.value] = period
@@ -408,6 +435,7 @@ def build_timeline(
         times = sorted(enrichment.times, key=lambda t: t.start) if enrichment else []
         sentences.extend(_sentences(article, times, window))
     _vectorise(sentences)
+    _weigh_relevance(sentences)
     by_date: dict[str, list[_Sentence]] = defaultdict(list)
     for sentence in sentences:
         for period in sentence.dates:
