@@ -118,6 +118,12 @@ SETTINGS: tuple[Setting, ...] = (
         bool,
     ),
     Setting(
+        "cluster.on_ingest",
+        True,
+        "Place newly enriched articles into events and stories at the end of every ingest.",
+        bool,
+    ),
+    Setting(
         "bench.enrich",
         True,
         "`storyline bench pipeline` also measures enrichment and spaCy NER alone.",

@@ -6,9 +6,22 @@ Import it as one module: ``from storyline import service; service.ingest(...)``.
 
 from __future__ import annotations
 
+from storyline.service.clustering import (
+    ClusterReport,
+    Similarity,
+    cluster,
+    cluster_article_ids,
+    get_cluster,
+    list_events,
+    list_stories,
+    recluster,
+    similar,
+    why,
+)
 from storyline.service.common import Progress, open_store, parse_date_option, worker_count
 from storyline.service.enriching import EnrichReport, enrich
 from storyline.service.ingesting import IngestOptions, ingest
+from storyline.service.narrating import Selection, compare, export, summary, timeline
 from storyline.service.reading import (
     get_article,
     get_enrichment,
@@ -21,18 +34,33 @@ from storyline.store.base import ArticleFilter
 
 __all__ = [
     "ArticleFilter",
+    "ClusterReport",
     "EnrichReport",
     "IngestOptions",
     "Progress",
+    "Selection",
+    "Similarity",
+    "cluster",
+    "cluster_article_ids",
+    "compare",
     "enrich",
+    "export",
     "get_article",
+    "get_cluster",
     "get_enrichment",
     "ingest",
     "list_articles",
     "list_entities",
+    "list_events",
+    "list_stories",
     "open_store",
     "parse_date_option",
+    "recluster",
     "rejections",
+    "similar",
     "store_stats",
+    "summary",
+    "timeline",
+    "why",
     "worker_count",
 ]

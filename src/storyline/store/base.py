@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection
+from storyline.store.clusters import ClusterRow, PlacementRow
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,41 @@ class Store(Protocol):
         ...
 
     def count_articles(self) -> int: ...
+
+    def unclustered_ids(self, limit: int) -> Sequence[str]:
+        """Enriched articles not placed yet, in publication order (ties and nulls by id)."""
+        ...
+
+    def load_cluster_state(self) -> tuple[str, bytes] | None: ...
+
+    def save_clusters(
+        self,
+        placements: Sequence[PlacementRow],
+        events: Sequence[ClusterRow],
+        stories: Sequence[ClusterRow],
+        state: bytes,
+        producer: str,
+    ) -> None:
+        """Placements, touched events/stories and the clusterer state, in one transaction."""
+        ...
+
+    def get_cluster(self, kind: str, cluster_id: str) -> ClusterRow | None: ...
+
+    def list_clusters(
+        self, kind: str, *, story: str | None = None, limit: int | None = None
+    ) -> Sequence[ClusterRow]: ...
+
+    def cluster_members(self, *, story: str | None, event: str | None) -> Sequence[str]: ...
+
+    def get_placement(self, article_id: str) -> PlacementRow | None: ...
+
+    def placements(self) -> dict[str, str]:
+        """Article id -> event id for every placed article."""
+        ...
+
+    def reset_clusters(self) -> None: ...
+
+    def log_clusters(self, lines: Sequence[str]) -> None: ...
 
     def start_run(self, command: str) -> int: ...
 

@@ -113,6 +113,54 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX mentions_article ON mentions(article_id);
         """,
     ),
+    Migration(
+        3,
+        "events, stories, placements with evidence, clusterer state and log",
+        """
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            start TEXT,
+            end TEXT,
+            articles INTEGER NOT NULL,
+            events INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL
+        );
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            story_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            start TEXT,
+            end TEXT,
+            articles INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL
+        );
+        CREATE INDEX events_story ON events(story_id);
+        CREATE TABLE placements (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            event_id TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            explanation TEXT NOT NULL,
+            producer TEXT NOT NULL
+        );
+        CREATE INDEX placements_event ON placements(event_id, seq);
+        CREATE INDEX placements_story ON placements(story_id, seq);
+        CREATE TABLE cluster_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            producer TEXT NOT NULL,
+            state BLOB NOT NULL,
+            saved_at TEXT NOT NULL
+        );
+        CREATE TABLE cluster_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subjects TEXT NOT NULL,
+            reason TEXT NOT NULL
+        );
+        """,
+    ),
 )
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from storyline.errors import NotFoundError, StoreError
 from storyline.models import Article, Edit, Enrichment, Entity, IngestReport, Rejection
+from storyline.store import clusters as _clusters
 from storyline.store import enrichments as _enrichments
 from storyline.store.base import ArticleFilter, StoredSignature, StoreStats
 from storyline.store.migrations import migrate
@@ -226,6 +227,56 @@ class SQLiteStore:
         self, *, type: str | None = None, limit: int | None = None
     ) -> list[tuple[Entity, int, int]]:
         return _enrichments.entity_counts(self._conn, type=type, limit=limit)
+
+    # --- events and stories -------------------------------------------------------------
+
+    def unclustered_ids(self, limit: int) -> list[str]:
+        return _clusters.unclustered(self._conn, limit)
+
+    def load_cluster_state(self) -> tuple[str, bytes] | None:
+        return _clusters.load_state(self._conn)
+
+    def save_clusters(
+        self,
+        placements: Sequence[_clusters.PlacementRow],
+        events: Sequence[_clusters.ClusterRow],
+        stories: Sequence[_clusters.ClusterRow],
+        state: bytes,
+        producer: str,
+    ) -> None:
+        with self._write() as conn:
+            _clusters.save(conn, placements, events, stories, state, producer)
+
+    def get_cluster(self, kind: str, cluster_id: str) -> _clusters.ClusterRow | None:
+        return _clusters.get(self._conn, kind, cluster_id)
+
+    def list_clusters(
+        self, kind: str, *, story: str | None = None, limit: int | None = None
+    ) -> list[_clusters.ClusterRow]:
+        if kind == "event":
+            return _clusters.events(self._conn, story=story, limit=limit)
+        return _clusters.stories(self._conn, limit=limit)
+
+    def cluster_members(self, *, story: str | None, event: str | None) -> list[str]:
+        return _clusters.members(self._conn, story=story, event=event)
+
+    def get_placement(self, article_id: str) -> _clusters.PlacementRow | None:
+        return _clusters.placement(self._conn, article_id)
+
+    def placements(self) -> dict[str, str]:
+        rows = self._conn.execute("SELECT article_id, event_id FROM placements")
+        return {row[0]: row[1] for row in rows}
+
+    def reset_clusters(self) -> None:
+        with self._write() as conn:
+            _clusters.reset(conn)
+
+    def log_clusters(self, lines: Sequence[str]) -> None:
+        with self._write() as conn:
+            for line in lines:
+                action, _, rest = line.partition(": ")
+                subjects, _, reason = rest.partition(" (")
+                _clusters.log(conn, action, [subjects], reason.rstrip(")"))
 
     # --- runs and rejections -------------------------------------------------------------
 

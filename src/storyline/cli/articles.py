@@ -1,113 +1,30 @@
-"""The ``storyline`` command line: a thin face over ``storyline.service``.
-
-Exit codes: 0 success; 1 the command ran but some inputs were rejected (``ingest``);
-2 an error stopped the command (bad option, unreadable store, unknown id, ...), reported
-as one line on standard error.
-"""
+"""Commands over articles: ingest, enrich, list, show, entities, stats, settings."""
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Annotated, Any, ClassVar, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from storyline import jsonview, service
+from storyline.cli.app import (
+    EXIT_REJECTED,
+    app,
+    current_settings,
+    err,
+    fail,
+    open_store,
+    out,
+    print_json,
+    spinner,
+)
 from storyline.errors import StorylineError
 from storyline.models import Enrichment
-from storyline.settings import SETTINGS, Settings, load_settings, settings_markdown
-from storyline.store.base import ArticleFilter, Store
-
-app = typer.Typer(
-    help="storyline: local-first news intelligence. Ingest articles, then explore them.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
-
-EXIT_REJECTED = 1
-EXIT_ERROR = 2
-
-
-class _State:
-    """Global options of this invocation, set by the callback before any command runs."""
-
-    overrides: ClassVar[dict[str, Any]] = {}
-    config: ClassVar[Path | None] = None
-
-
-def _settings() -> Settings:
-    return load_settings(_State.overrides, config=_State.config)
-
-
-def _fail(message: str) -> NoReturn:
-    err.print(f"[red]error:[/red] {escape(message)}")
-    raise typer.Exit(EXIT_ERROR)
-
-
-@contextmanager
-def _store() -> Iterator[Store]:
-    try:
-        store = service.open_store(_settings())
-    except StorylineError as exc:
-        _fail(str(exc))
-    try:
-        yield store
-    except StorylineError as exc:
-        _fail(str(exc))
-    finally:
-        store.close()
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-
-
-@app.callback()
-def _main(
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db", help="Store file (setting `db`, env STORYLINE_DB).", show_default=False
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", help="A storyline.toml settings file.", show_default=False),
-    ] = None,
-    setting: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--set",
-            help="Override any setting: --set dedupe.threshold=0.9 (see `storyline settings`).",
-            show_default=False,
-        ),
-    ] = None,
-) -> None:
-    overrides: dict[str, Any] = {}
-    for item in setting or []:
-        name, sep, value = item.partition("=")
-        if not sep:
-            _fail(f"--set takes NAME=VALUE, got {item!r}")
-        overrides[name.strip()] = value.strip()
-    if db is not None:
-        overrides["db"] = db
-    _State.overrides = overrides
-    _State.config = config
-    try:
-        _settings()
-    except StorylineError as exc:
-        _fail(str(exc))
+from storyline.settings import SETTINGS, settings_markdown
+from storyline.store.base import ArticleFilter
 
 
 @app.command()
@@ -141,43 +58,38 @@ def ingest(
     for item in field or []:
         ours, sep, theirs = item.partition("=")
         if not sep or not ours.strip() or not theirs.strip():
-            _fail(f"--field takes OURS=THEIRS (e.g. text=body), got {item!r}")
+            fail(f"--field takes OURS=THEIRS (e.g. text=body), got {item!r}")
         fields[ours.strip()] = theirs.strip()
     options = service.IngestOptions(
         format=format, fields=fields, published=published, source=source, fetch=fetch
     )
-    with (
-        _store() as store,
-        Progress(
-            SpinnerColumn(),
-            TextColumn("[progress.description]{task.description}"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        ) as bar,
-    ):
-        task = bar.add_task("ingesting", total=None)
-
-        def progress(done: int, rejected: int) -> None:
-            bar.update(task, description=f"ingesting: {done} articles, {rejected} rejected")
-
-        settings = _settings()
+    with open_store() as store, spinner("ingesting") as update:
+        settings = current_settings()
         report = service.ingest(
-            store, paths, settings, options, progress=progress, stdin=sys.stdin.buffer
+            store,
+            paths,
+            settings,
+            options,
+            progress=lambda done, rejected: update(
+                f"ingesting: {done} articles, {rejected} rejected"
+            ),
+            stdin=sys.stdin.buffer,
         )
-        enriched = None
+        enriched = clustered = None
         if settings["enrich.on_ingest"] and not no_enrich:
-            bar.update(task, description="enriching")
+            update("enriching")
             enriched = service.enrich(
-                store,
-                settings,
-                progress=lambda done, _: bar.update(task, description=f"enriching: {done}"),
+                store, settings, progress=lambda done, _: update(f"enriching: {done} articles")
             )
+            if settings["cluster.on_ingest"]:
+                clustered = service.cluster(
+                    store, settings, progress=lambda done, _: update(f"clustering: {done}")
+                )
     if as_json:
         data = jsonview.ingest_report(report)
         data["enriched"] = enriched.articles if enriched else 0
-        _print_json(data)
+        data["clustered"] = clustered.articles if clustered else 0
+        print_json(data)
     else:
         out.print(
             f"added {report.added} articles ({report.duplicates} linked as duplicates), "
@@ -188,6 +100,11 @@ def ingest(
         )
         if enriched is not None and enriched.articles:
             out.print(f"enriched {enriched.articles} articles in {enriched.seconds:.1f} s")
+        if clustered is not None and clustered.articles:
+            out.print(
+                f"placed {clustered.articles} articles: {clustered.new_events} new events, "
+                f"{clustered.new_stories} new stories"
+            )
         for rejection in report.rejected:
             err.print(
                 f"[yellow]rejected[/yellow] {escape(rejection.origin)}: {escape(rejection.reason)}",
@@ -222,11 +139,11 @@ def articles(
             offset=offset,
         )
     except StorylineError as exc:
-        _fail(str(exc))
-    with _store() as store:
+        fail(str(exc))
+    with open_store() as store:
         found = service.list_articles(store, article_filter)
     if as_json:
-        _print_json([jsonview.article_summary(a) for a in found])
+        print_json([jsonview.article_summary(a) for a in found])
         return
     table = Table("id", "published", "source", "title", "words")
     for a in found:
@@ -246,14 +163,14 @@ def show(
     raw: Annotated[bool, typer.Option("--raw", help="Also print the raw text.")] = False,
 ) -> None:
     """Show one article: metadata, cleaned text and the edits cleaning made."""
-    with _store() as store:
+    with open_store() as store:
         article = service.get_article(store, article_id)
         extracted = service.get_enrichment(store, article_id)
     if as_json:
         data = jsonview.article_detail(article)
         if extracted is not None:
             data.update(jsonview.enrichment(extracted))
-        _print_json(data)
+        print_json(data)
         return
     meta = Table.grid(padding=(0, 2))
     for name, value in (
@@ -345,25 +262,14 @@ def _show_enrichment(item: Enrichment) -> None:
 @app.command()
 def enrich(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Enrich every article not enriched yet: entities, times, quotes, figures, places."""
-    with (
-        _store() as store,
-        Progress(
-            SpinnerColumn(),
-            TextColumn("[progress.description]{task.description}"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        ) as bar,
-    ):
-        task = bar.add_task("enriching", total=None)
+    with open_store() as store, spinner("enriching") as update:
         report = service.enrich(
             store,
-            _settings(),
-            progress=lambda done, _: bar.update(task, description=f"enriching: {done}"),
+            current_settings(),
+            progress=lambda done, _: update(f"enriching: {done} articles"),
         )
     if as_json:
-        _print_json(
+        print_json(
             {
                 "enriched": report.articles,
                 "seconds": round(report.seconds, 3),
@@ -383,10 +289,10 @@ def entities(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List canonical entities with their mention and article counts."""
-    with _store() as store:
+    with open_store() as store:
         rows = service.list_entities(store, type=type, limit=limit or None)
     if as_json:
-        _print_json([jsonview.entity_count(e, m, a) for e, m, a in rows])
+        print_json([jsonview.entity_count(e, m, a) for e, m, a in rows])
         return
     table = Table("entity", "type", "mentions", "articles", "aliases")
     for entity, mentions, articles_count in rows:
@@ -403,10 +309,10 @@ def entities(
 @app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Counts of what the store holds."""
-    with _store() as store:
+    with open_store() as store:
         figures = service.store_stats(store)
     if as_json:
-        _print_json(jsonview.store_stats(figures))
+        print_json(jsonview.store_stats(figures))
         return
     table = Table.grid(padding=(0, 2))
     table.add_row("articles", str(figures.articles))
@@ -431,10 +337,10 @@ def rejected(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List every input ever rejected, with its reason."""
-    with _store() as store:
+    with open_store() as store:
         items = service.rejections(store)
     if as_json:
-        _print_json([jsonview.rejection(r) for r in items])
+        print_json([jsonview.rejection(r) for r in items])
         return
     for item in items:
         out.print(f"{escape(item.origin)}: {escape(item.reason)}")
@@ -451,7 +357,7 @@ def settings_command(
     if markdown:
         sys.stdout.write(settings_markdown())
         return
-    resolved = _settings()
+    resolved = current_settings()
     rows = [
         {
             "name": s.name,
@@ -463,28 +369,9 @@ def settings_command(
         for s in SETTINGS
     ]
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     table = Table("setting", "value", "env", "help")
     for row in rows:
         table.add_row(row["name"], escape(str(row["value"])), row["env"], escape(row["help"]))
     out.print(table)
-
-
-@app.command()
-def bench(
-    task: Annotated[str, typer.Argument(help="pipeline, extract, timex, quotes, ...")],
-    path: Annotated[Path, typer.Argument(help="Benchmark data folder or file.")],
-) -> None:
-    """Run one benchmark from scratch; the last line of output is its JSON result."""
-    from storyline.bench import run_bench
-
-    try:
-        result = run_bench(task, path, _settings())
-    except StorylineError as exc:
-        _fail(str(exc))
-    _print_json(result)
-
-
-def main() -> None:
-    app()

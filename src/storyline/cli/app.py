@@ -1,0 +1,130 @@
+"""The Typer application, its global options and the helpers every command uses.
+
+Exit codes: 0 success; 1 the command ran but some inputs were rejected (``ingest``);
+2 an error stopped the command (bad option, unreadable store, unknown id, ...), reported
+as one line on standard error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from storyline import service
+from storyline.errors import StorylineError
+from storyline.settings import Settings, load_settings
+from storyline.store.base import Store
+
+app = typer.Typer(
+    help="storyline: local-first news intelligence. Ingest articles, then explore them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+EXIT_REJECTED = 1
+EXIT_ERROR = 2
+
+
+class _State:
+    """Global options of this invocation, set by the callback before any command runs."""
+
+    overrides: ClassVar[dict[str, Any]] = {}
+    config: ClassVar[Path | None] = None
+
+
+def current_settings() -> Settings:
+    return load_settings(_State.overrides, config=_State.config)
+
+
+def fail(message: str) -> NoReturn:
+    err.print(f"[red]error:[/red] {escape(message)}")
+    raise typer.Exit(EXIT_ERROR)
+
+
+@contextmanager
+def open_store() -> Iterator[Store]:
+    try:
+        store = service.open_store(current_settings())
+    except StorylineError as exc:
+        fail(str(exc))
+    try:
+        yield store
+    except StorylineError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+@app.callback()
+def _main(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="Store file (setting `db`, env STORYLINE_DB).", show_default=False
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="A storyline.toml settings file.", show_default=False),
+    ] = None,
+    setting: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Override any setting: --set dedupe.threshold=0.9 (see `storyline settings`).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    overrides: dict[str, Any] = {}
+    for item in setting or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            fail(f"--set takes NAME=VALUE, got {item!r}")
+        overrides[name.strip()] = value.strip()
+    if db is not None:
+        overrides["db"] = db
+    _State.overrides = overrides
+    _State.config = config
+    try:
+        current_settings()
+    except StorylineError as exc:
+        fail(str(exc))
+
+
+@contextmanager
+def spinner(description: str) -> Iterator[Any]:
+    """A transient progress line on standard error (hidden when it is not a terminal).
+
+    Yields ``update(text)`` to change the line.
+    """
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(text: str) -> None:
+            bar.update(task, description=text)
+
+        yield update

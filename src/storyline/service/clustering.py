@@ -1,0 +1,266 @@
+"""Organising the stream: articles into events, events into stories, online.
+
+``cluster`` places every enriched article not placed yet, in publication order (ties and
+nulls by id), with the clusterer state saved in the store after each batch, so the next
+run goes on where this one stopped. Each placement keeps its explanation (shared
+entities, terms, places, time gap, scores against the threshold) for ``why``.
+``recluster`` rebuilds every placement from scratch and logs each merge and split.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from storyline.cluster.explain import describe
+from storyline.cluster.features import article_features
+from storyline.cluster.online import PRODUCER, OnlineClusterer, Placement, params_from_settings
+from storyline.errors import NotFoundError
+from storyline.models import Article
+from storyline.service.common import Progress
+from storyline.settings import Settings
+from storyline.store.base import Store
+from storyline.store.clusters import ClusterRow, PlacementRow, dump_state, load_state_bytes
+
+_BATCH = 500
+
+
+@dataclass(frozen=True)
+class ClusterReport:
+    articles: int
+    new_events: int
+    new_stories: int
+    seconds: float
+    log: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _explanation(placement: Placement, names: dict[str, str]) -> dict[str, Any]:
+    def scored(items: Sequence[Any]) -> list[dict[str, Any]]:
+        return [{"id": s.cluster_id, "score": s.score} for s in items[:5]]
+
+    return {
+        "lines": describe(placement, names),
+        "new_event": placement.new_event,
+        "new_story": placement.new_story,
+        "threshold": placement.event_threshold,
+        "score": placement.score,
+        "duplicate_of": placement.duplicate_of,
+        "event_candidates": scored(placement.candidates),
+        "story_candidates": scored(placement.story_candidates),
+        "event_evidence": asdict(placement.event_evidence) if placement.event_evidence else None,
+        "story_evidence": asdict(placement.story_evidence) if placement.story_evidence else None,
+    }
+
+
+class _Rows:
+    """Event and story rows touched by a batch, updated as articles are placed."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.events: dict[str, ClusterRow] = {}
+        self.stories: dict[str, ClusterRow] = {}
+
+    def _get(self, kind: str, cluster_id: str) -> ClusterRow | None:
+        cache = self.events if kind == "event" else self.stories
+        if cluster_id not in cache:
+            row = self.store.get_cluster(kind, cluster_id)
+            if row is None:
+                return None
+            cache[cluster_id] = row
+        return cache[cluster_id]
+
+    def add(self, article: Article, placement: Placement) -> None:
+        day = article.published[:10] if article.published else None
+        title = article.title or article.text[:80]
+        event = self._get("event", placement.event_id)
+        if event is None:
+            event = ClusterRow(placement.event_id, title, day, day, 0, story_id=placement.story_id)
+        self.events[event.id] = _widen(event, day, articles=event.articles + 1)
+        story = self._get("story", placement.story_id)
+        if story is None:
+            story = ClusterRow(placement.story_id, title, day, day, 0, events=0)
+        self.stories[story.id] = _widen(
+            story,
+            day,
+            articles=story.articles + 1,
+            events=story.events + (1 if placement.new_event else 0),
+        )
+
+
+def _widen(
+    row: ClusterRow, day: str | None, *, articles: int, events: int | None = None
+) -> ClusterRow:
+    start = min(d for d in (row.start, day) if d) if (row.start or day) else None
+    end = max(d for d in (row.end, day) if d) if (row.end or day) else None
+    return ClusterRow(
+        row.id,
+        row.title,
+        start,
+        end,
+        articles,
+        story_id=row.story_id,
+        events=row.events if events is None else events,
+    )
+
+
+def cluster(store: Store, settings: Settings, *, progress: Progress | None = None) -> ClusterReport:
+    """Place every enriched, unplaced article into an event and a story."""
+    started = time.perf_counter()
+    params = params_from_settings(settings)
+    saved = store.load_cluster_state()
+    clusterer = OnlineClusterer(params, load_state_bytes(saved[1]) if saved else None)
+    names = {e.key: e.name for e in store.all_entities()}
+    done = new_events = new_stories = 0
+    while ids := store.unclustered_ids(_BATCH):
+        rows = _Rows(store)
+        placements: list[PlacementRow] = []
+        for article in store.get_articles(ids):
+            placement = clusterer.assign(
+                article_features(article, store.get_enrichment(article.id))
+            )
+            rows.add(article, placement)
+            new_events += placement.new_event
+            new_stories += placement.new_story
+            placements.append(
+                PlacementRow(
+                    article.id,
+                    placement.event_id,
+                    placement.story_id,
+                    _explanation(placement, names),
+                    PRODUCER,
+                )
+            )
+        store.save_clusters(
+            placements,
+            list(rows.events.values()),
+            list(rows.stories.values()),
+            dump_state(clusterer.state),
+            PRODUCER,
+        )
+        done += len(placements)
+        if progress is not None:
+            progress(done, 0)
+    return ClusterReport(done, new_events, new_stories, time.perf_counter() - started)
+
+
+def recluster(
+    store: Store, settings: Settings, *, progress: Progress | None = None
+) -> ClusterReport:
+    """Rebuild every placement from scratch; log each merge and split against the old ones."""
+    before = store.placements()
+    store.reset_clusters()
+    report = cluster(store, settings, progress=progress)
+    after = store.placements()
+    lines = _changes(before, after)
+    store.log_clusters(lines)
+    return ClusterReport(
+        report.articles, report.new_events, report.new_stories, report.seconds, tuple(lines)
+    )
+
+
+def _changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Merges (a new event holds articles of several old ones) and splits (the reverse)."""
+    new_from: dict[str, set[str]] = defaultdict(set)
+    old_to: dict[str, set[str]] = defaultdict(set)
+    for article_id, new_event in after.items():
+        old_event = before.get(article_id)
+        if old_event is not None:
+            new_from[new_event].add(old_event)
+            old_to[old_event].add(new_event)
+    lines = [
+        f"merge: {', '.join(sorted(olds))} -> {new} (their articles now score above "
+        "the event threshold together)"
+        for new, olds in sorted(new_from.items())
+        if len(olds) > 1
+    ]
+    lines += [
+        f"split: {old} -> {', '.join(sorted(news))} (its articles no longer all reach the "
+        "event threshold together)"
+        for old, news in sorted(old_to.items())
+        if len(news) > 1
+    ]
+    return lines
+
+
+def cluster_article_ids(store: Store, *, story: str | None, event: str | None) -> list[str]:
+    kind, cluster_id = ("event", event) if event else ("story", story)
+    if cluster_id is None or store.get_cluster(kind, cluster_id) is None:
+        raise NotFoundError(f"no {kind} with id {cluster_id!r}; `storyline {kind}s` lists them")
+    return list(store.cluster_members(story=story if kind == "story" else None, event=event))
+
+
+def cluster_title(store: Store, *, story: str | None, event: str | None) -> str:
+    kind, cluster_id = ("event", event) if event else ("story", story)
+    row = store.get_cluster(kind, cluster_id or "")
+    if row is None:
+        raise NotFoundError(f"no {kind} with id {cluster_id!r}; `storyline {kind}s` lists them")
+    return row.title
+
+
+def list_stories(store: Store, *, limit: int | None = 50) -> Sequence[ClusterRow]:
+    return store.list_clusters("story", limit=limit)
+
+
+def list_events(
+    store: Store, *, story: str | None = None, limit: int | None = 50
+) -> Sequence[ClusterRow]:
+    return store.list_clusters("event", story=story, limit=limit)
+
+
+def get_cluster(store: Store, kind: str, cluster_id: str) -> ClusterRow:
+    row = store.get_cluster(kind, cluster_id)
+    if row is None:
+        raise NotFoundError(f"no {kind} with id {cluster_id!r}; `storyline {kind}s` lists them")
+    return row
+
+
+def why(store: Store, article_id: str) -> PlacementRow:
+    """Why an article sits in its event and story (its saved explanation)."""
+    store.get_article(article_id)  # NotFoundError for an unknown id
+    row = store.get_placement(article_id)
+    if row is None:
+        raise NotFoundError(
+            f"article {article_id!r} is not placed in an event yet; run `storyline cluster`"
+        )
+    return row
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """Two articles rated on the SemEval-2022 Task 8 scale (1 = same story .. 4 = unrelated)."""
+
+    first: str
+    second: str
+    score: float
+    terms: float
+    entities: float
+    shared_entities: tuple[str, ...]
+
+
+def similar(store: Store, first: str, second: str) -> Similarity:
+    """Rate two stored articles with the clustering signals (IDF from the saved state)."""
+    from storyline.cluster.similarity import Vocabulary, pair_score
+
+    features = []
+    for article_id in (first, second):
+        article = store.get_article(article_id)
+        features.append(article_features(article, store.get_enrichment(article_id)))
+    saved = store.load_cluster_state()
+    vocab = load_state_bytes(saved[1]).vocab if saved else Vocabulary()
+    if not saved:
+        for item in features:
+            vocab.add(item)
+    score, signals = pair_score(features[0], features[1], vocab)
+    names = {e.key: e.name for e in store.all_entities()}
+    shared = sorted(set(features[0].entities) & set(features[1].entities))
+    return Similarity(
+        first,
+        second,
+        round(score, 3),
+        round(signals.terms, 3),
+        round(signals.entities, 3),
+        tuple(names.get(key, key) for key in shared),
+    )

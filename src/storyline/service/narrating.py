@@ -1,0 +1,139 @@
+"""Telling a set of articles: timeline, cross-outlet comparison, summary, report.
+
+Every use case takes a ``Selection`` (explicit ids, a story, an event or a query over
+the store), loads the articles and their enrichments, and calls one pure function of
+``storyline.narrate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storyline.errors import InputError, NotFoundError
+from storyline.models import Article, Enrichment
+from storyline.narrate.compare import CompareOptions, Comparison, compare_sources
+from storyline.narrate.export import export_report
+from storyline.narrate.summarize import Summary, SummaryOptions, summarize
+from storyline.narrate.timeline import Timeline, TimelineOptions, build_timeline
+from storyline.store.base import ArticleFilter, Store
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which articles to tell: explicit ids, a story, an event, or a filter of the store."""
+
+    article_ids: tuple[str, ...] = ()
+    story: str | None = None
+    event: str | None = None
+    query: str | None = None
+    source: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+    def describe(self) -> str:
+        if self.story:
+            return f"story {self.story}"
+        if self.event:
+            return f"event {self.event}"
+        if self.article_ids:
+            return f"{len(self.article_ids)} articles"
+        parts = [f"matching {self.query!r}" if self.query else "all articles"]
+        if self.source:
+            parts.append(f"from {self.source}")
+        if self.since or self.until:
+            parts.append(f"published {self.since or '…'} to {self.until or '…'}")
+        return " ".join(parts)
+
+
+def select_articles(store: Store, selection: Selection) -> list[Article]:
+    """The selected articles, oldest first; an empty selection is an error that says why."""
+    if selection.story or selection.event:
+        from storyline.service.clustering import cluster_article_ids
+
+        ids = cluster_article_ids(store, story=selection.story, event=selection.event)
+        articles = list(store.get_articles(ids))
+    elif selection.article_ids:
+        articles = list(store.get_articles(selection.article_ids))
+        missing = set(selection.article_ids) - {a.id for a in articles}
+        if missing:
+            raise NotFoundError(
+                f"no article with id {sorted(missing)[0]!r}; `storyline articles` lists the ids"
+            )
+    else:
+        articles = list(
+            store.list_articles(
+                ArticleFilter(
+                    source=selection.source,
+                    since=selection.since,
+                    until=selection.until,
+                    query=selection.query,
+                    limit=None,
+                )
+            )
+        )
+    if not articles:
+        raise InputError(f"no articles in {selection.describe()}; nothing to tell")
+    return sorted(articles, key=lambda a: (a.published or "9999", a.id))
+
+
+def _enrichments(store: Store, articles: Sequence[Article]) -> dict[str, Enrichment]:
+    found: dict[str, Enrichment] = {}
+    for article in articles:
+        item = store.get_enrichment(article.id)
+        if item is not None:
+            found[article.id] = item
+    if not found:
+        raise InputError(
+            f"none of the {len(articles)} selected articles is enriched yet; run `storyline enrich`"
+        )
+    return found
+
+
+def timeline(
+    store: Store, selection: Selection, options: TimelineOptions | None = None
+) -> Timeline:
+    articles = select_articles(store, selection)
+    return build_timeline(articles, _enrichments(store, articles), options or TimelineOptions())
+
+
+def compare(
+    store: Store, selection: Selection, options: CompareOptions | None = None
+) -> Comparison:
+    articles = select_articles(store, selection)
+    return compare_sources(articles, _enrichments(store, articles), options)
+
+
+def summary(store: Store, selection: Selection, options: SummaryOptions | None = None) -> Summary:
+    articles = select_articles(store, selection)
+    return summarize(articles, _enrichments(store, articles), options)
+
+
+def export(
+    store: Store,
+    selection: Selection,
+    fmt: str,
+    *,
+    title: str | None = None,
+    timeline_options: TimelineOptions | None = None,
+    summary_options: SummaryOptions | None = None,
+) -> str:
+    """A self-contained report (md, html or json): summary, timeline and comparison."""
+    articles = select_articles(store, selection)
+    enrichments = _enrichments(store, articles)
+    return export_report(
+        title or _title(store, selection),
+        build_timeline(articles, enrichments, timeline_options or TimelineOptions()),
+        compare_sources(articles, enrichments),
+        summarize(articles, enrichments, summary_options),
+        articles,
+        fmt,
+    )
+
+
+def _title(store: Store, selection: Selection) -> str:
+    if selection.story or selection.event:
+        from storyline.service.clustering import cluster_title
+
+        return cluster_title(store, story=selection.story, event=selection.event)
+    return f"storyline report: {selection.describe()}"

@@ -1,0 +1,227 @@
+"""SQL for events, stories, article placements and the clusterer's saved state (SQLite).
+
+The clusterer's state is pickled, and unpickled only through an allow-list of the
+classes storyline's clustering uses (plus plain containers), so a store file from
+elsewhere cannot make storyline run arbitrary code when it loads the state.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from storyline.errors import StoreError
+
+_SAFE_BUILTINS = {
+    ("builtins", name)
+    for name in ("dict", "list", "set", "frozenset", "tuple", "str", "int", "float", "bool")
+}
+_SAFE_MODULES = ("storyline.cluster.",)
+_SAFE_EXTRA = {
+    ("collections", "Counter"),
+    ("collections", "defaultdict"),
+    ("copyreg", "_reconstructor"),
+    ("builtins", "object"),
+}
+
+
+class _AllowListUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _SAFE_BUILTINS | _SAFE_EXTRA or module.startswith(_SAFE_MODULES):
+            return super().find_class(module, name)
+        raise StoreError(
+            f"the saved clusterer state names {module}.{name}, which storyline never saves; "
+            "the store may have been tampered with: run `storyline recluster` to rebuild it"
+        )
+
+
+def dump_state(state: object) -> bytes:
+    return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_state_bytes(data: bytes) -> Any:
+    return _AllowListUnpickler(io.BytesIO(data)).load()
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    """An event or a story as the store keeps it."""
+
+    id: str
+    title: str
+    start: str | None
+    end: str | None
+    articles: int
+    story_id: str | None = None  # events only
+    events: int = 0  # stories only
+
+
+@dataclass(frozen=True)
+class PlacementRow:
+    article_id: str
+    event_id: str
+    story_id: str
+    explanation: dict[str, Any]
+    producer: str
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def save(
+    conn: sqlite3.Connection,
+    placements: Sequence[PlacementRow],
+    events: Sequence[ClusterRow],
+    stories: Sequence[ClusterRow],
+    state: bytes,
+    producer: str,
+) -> None:
+    """Write a batch of placements, the events/stories they touched and the new state."""
+    seq = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM placements").fetchone()[0])
+    for row in placements:
+        seq += 1
+        conn.execute(
+            "INSERT INTO placements(article_id, event_id, story_id, seq, explanation, producer) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                row.article_id,
+                row.event_id,
+                row.story_id,
+                seq,
+                json.dumps(row.explanation, ensure_ascii=False),
+                row.producer,
+            ),
+        )
+    for event in events:
+        conn.execute(
+            "INSERT INTO events(id, story_id, title, start, end, articles, last_seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "story_id = excluded.story_id, title = excluded.title, start = excluded.start, "
+            "end = excluded.end, "
+            "articles = excluded.articles, last_seq = excluded.last_seq",
+            (
+                event.id,
+                event.story_id or "",
+                event.title,
+                event.start,
+                event.end,
+                event.articles,
+                seq,
+            ),
+        )
+    for story in stories:
+        conn.execute(
+            "INSERT INTO stories(id, title, start, end, articles, events, last_seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET title = excluded.title, "
+            "start = excluded.start, end = excluded.end, articles = excluded.articles, "
+            "events = excluded.events, last_seq = excluded.last_seq",
+            (story.id, story.title, story.start, story.end, story.articles, story.events, seq),
+        )
+    conn.execute(
+        "INSERT INTO cluster_state(id, producer, state, saved_at) VALUES (1, ?, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET producer = excluded.producer, state = excluded.state, "
+        "saved_at = excluded.saved_at",
+        (producer, state, _now()),
+    )
+
+
+def load_state(conn: sqlite3.Connection) -> tuple[str, bytes] | None:
+    row = conn.execute("SELECT producer, state FROM cluster_state WHERE id = 1").fetchone()
+    return None if row is None else (str(row[0]), bytes(row[1]))
+
+
+def unclustered(conn: sqlite3.Connection, limit: int) -> list[str]:
+    """Enriched articles not placed yet, in publication order (ties and nulls by id)."""
+    rows = conn.execute(
+        "SELECT a.id FROM articles a JOIN enrichments e ON e.article_id = a.id "
+        "LEFT JOIN placements p ON p.article_id = a.id WHERE p.article_id IS NULL "
+        "ORDER BY a.published IS NULL, a.published, a.id LIMIT ?",
+        (limit,),
+    )
+    return [row[0] for row in rows]
+
+
+def members(conn: sqlite3.Connection, *, story: str | None, event: str | None) -> list[str]:
+    if event is not None:
+        rows = conn.execute(
+            "SELECT article_id FROM placements WHERE event_id = ? ORDER BY seq", (event,)
+        )
+    else:
+        rows = conn.execute(
+            "SELECT article_id FROM placements WHERE story_id = ? ORDER BY seq", (story,)
+        )
+    return [row[0] for row in rows]
+
+
+def placement(conn: sqlite3.Connection, article_id: str) -> PlacementRow | None:
+    row = conn.execute(
+        "SELECT article_id, event_id, story_id, explanation, producer FROM placements "
+        "WHERE article_id = ?",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    return PlacementRow(row[0], row[1], row[2], json.loads(row[3]), row[4])
+
+
+def _row(row: Sequence[Any], kind: str) -> ClusterRow:
+    if kind == "event":
+        return ClusterRow(row[0], row[2], row[3], row[4], row[5], story_id=row[1])
+    return ClusterRow(row[0], row[1], row[2], row[3], row[4], events=row[5])
+
+
+def events(
+    conn: sqlite3.Connection, *, story: str | None = None, limit: int | None = None
+) -> list[ClusterRow]:
+    sql = "SELECT id, story_id, title, start, end, articles FROM events"
+    args: list[Any] = []
+    if story is not None:
+        sql += " WHERE story_id = ?"
+        args.append(story)
+    sql += " ORDER BY last_seq DESC, id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        args.append(limit)
+    return [_row(row, "event") for row in conn.execute(sql, args)]
+
+
+def stories(conn: sqlite3.Connection, *, limit: int | None = None) -> list[ClusterRow]:
+    sql = "SELECT id, title, start, end, articles, events FROM stories ORDER BY last_seq DESC, id"
+    args: list[Any] = []
+    if limit is not None:
+        sql += " LIMIT ?"
+        args.append(limit)
+    return [_row(row, "story") for row in conn.execute(sql, args)]
+
+
+def get(conn: sqlite3.Connection, kind: str, cluster_id: str) -> ClusterRow | None:
+    if kind == "event":
+        row = conn.execute(
+            "SELECT id, story_id, title, start, end, articles FROM events WHERE id = ?",
+            (cluster_id,),
+        ).fetchone()
+    else:
+        row = conn.execute(
+            "SELECT id, title, start, end, articles, events FROM stories WHERE id = ?",
+            (cluster_id,),
+        ).fetchone()
+    return None if row is None else _row(row, kind)
+
+
+def log(conn: sqlite3.Connection, action: str, subjects: Sequence[str], reason: str) -> None:
+    conn.execute(
+        "INSERT INTO cluster_log(at, action, subjects, reason) VALUES (?, ?, ?, ?)",
+        (_now(), action, json.dumps(list(subjects)), reason),
+    )
+
+
+def reset(conn: sqlite3.Connection) -> None:
+    for table in ("placements", "events", "stories", "cluster_state"):
+        conn.execute(f"DELETE FROM {table}")
