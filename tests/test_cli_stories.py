@@ -1,0 +1,106 @@
+"""The CLI end to end on synthetic articles: ingest (enrich, cluster), then tell."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from storyline.cli import app
+
+runner = CliRunner()
+
+FLOOD = (
+    "Heavy rain flooded the river town of Millbrook on Monday, and the mayor, Anna Kent, "
+    "said 120 families were evacuated. Emergency crews from the county rescued residents "
+    "stranded on rooftops. The flood is the worst since March 2009, officials said."
+)
+FLOOD_2 = (
+    "Millbrook began cleaning up on Tuesday, a day after 120 families were evacuated from "
+    "their homes, mayor Anna Kent said. The river fell overnight, and county crews cleared roads. "
+    "Kent said the town would ask the state for emergency aid."
+)
+ELECTION = (
+    "Voters in the coastal city of Harlow elected a new council on Sunday. Turnout reached "
+    "64 percent, the election office said, and the Green party won 11 of 30 seats. The new "
+    "council meets for the first time on July 3."
+)
+
+
+@pytest.fixture
+def store_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("STORYLINE_DB", str(tmp_path / "s.db"))
+    monkeypatch.setenv("STORYLINE_INGEST_WORKERS", "1")
+    monkeypatch.setenv("STORYLINE_ENRICH_WORKERS", "1")
+    records = [
+        {
+            "id": "f1",
+            "title": "Flood hits Millbrook",
+            "text": FLOOD,
+            "published": "2021-06-07",
+            "source": "Valley News",
+        },
+        {
+            "id": "f2",
+            "title": "Millbrook cleans up",
+            "text": FLOOD_2,
+            "published": "2021-06-08",
+            "source": "County Herald",
+        },
+        {
+            "id": "e1",
+            "title": "Harlow elects council",
+            "text": ELECTION,
+            "published": "2021-06-06",
+            "source": "Coast Times",
+        },
+    ]
+    path = tmp_path / "news.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (report["added"], report["enriched"], report["clustered"]) == (3, 3, 3)
+    return tmp_path
+
+
+def test_events_stories_why(store_env: Path) -> None:
+    events = json.loads(runner.invoke(app, ["events", "--json"]).stdout)
+    by_articles = sorted(sorted(e["articles"]) for e in events)
+    assert by_articles == [["e1"], ["f1", "f2"]]
+    stories = json.loads(runner.invoke(app, ["stories", "--json"]).stdout)
+    assert all({"id", "title", "articles", "start", "end"} <= set(s) for s in stories)
+    why = runner.invoke(app, ["why", "f2"])
+    assert why.exit_code == 0
+    assert "Millbrook" in why.stdout or "millbrook" in why.stdout
+    similar = json.loads(runner.invoke(app, ["similar", "f1", "f2", "--json"]).stdout)
+    unrelated = json.loads(runner.invoke(app, ["similar", "f1", "e1", "--json"]).stdout)
+    assert 1.0 <= similar["score"] < unrelated["score"] <= 4.0
+
+
+def test_timeline_summary_compare_export(store_env: Path) -> None:
+    flood = next(
+        e
+        for e in json.loads(runner.invoke(app, ["events", "--json"]).stdout)
+        if "f1" in e["articles"]
+    )
+    timeline = json.loads(runner.invoke(app, ["timeline", "--event", flood["id"], "--json"]).stdout)
+    dates = [entry["date"] for entry in timeline["entries"]]
+    assert "2021-06-07" in dates and "2009-03" in dates
+    summary = json.loads(runner.invoke(app, ["summary", "--event", flood["id"], "--json"]).stdout)
+    assert summary["sentences"] and all(
+        s["article_id"] in {"f1", "f2"} for s in summary["sentences"]
+    )
+    compare = json.loads(runner.invoke(app, ["compare", "--event", flood["id"], "--json"]).stdout)
+    assert set(compare["outlets"]) == {"Valley News", "County Herald"}
+    families = [c for c in compare["figure_checks"] if "families" in c["key"]]
+    assert families and families[0]["verdict"] == "agree"
+    out = store_env / "report.html"
+    exported = runner.invoke(app, ["export", "--event", flood["id"], "-f", "html", "-o", str(out)])
+    assert exported.exit_code == 0, exported.output
+    assert "Millbrook" in out.read_text(encoding="utf-8")
+    missing = runner.invoke(app, ["timeline", "no-such-story"])
+    assert missing.exit_code == 2
+    assert "no story with id 'no-such-story'" in missing.stderr
