@@ -95,7 +95,7 @@ def test_timeline_summary_compare_export(store_env: Path) -> None:
     )
     compare = json.loads(runner.invoke(app, ["compare", "--event", flood["id"], "--json"]).stdout)
     assert set(compare["outlets"]) == {"Valley News", "County Herald"}
-    families = [c for c in compare["figure_checks"] if "families" in c["key"]]
+    families = [c for c in compare["figure_checks"] if "famil" in c["key"]]
     assert families and families[0]["verdict"] == "agree"
     out = store_env / "report.html"
     exported = runner.invoke(app, ["export", "--event", flood["id"], "-f", "html", "-o", str(out)])
