@@ -1,0 +1,34 @@
+"""``storyline serve``: the HTTP JSON API and the web UI on one local server."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from storyline.cli.app import app, current_settings, err, fail
+from storyline.errors import StorylineError
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the web UI and the JSON API (/api, schema at /api/openapi.json)."""
+    try:
+        import uvicorn
+
+        from storyline.web import create_app
+    except ImportError as exc:
+        fail(f"the web server needs {exc.name!r} (the web extra): pip install 'storyline[web]'")
+    try:
+        web_app = create_app(current_settings())
+    except StorylineError as exc:
+        fail(str(exc))
+    if host not in {"127.0.0.1", "localhost", "::1"}:
+        err.print(f"[yellow]warning:[/yellow] listening on {host}: reachable from other machines")
+    err.print(f"storyline: http://{host}:{port}/  (Ctrl+C stops)")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")

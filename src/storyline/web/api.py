@@ -1,0 +1,200 @@
+"""JSON routes under ``/api``: each a few lines calling one ``storyline.service`` function."""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Form,
+    Header,
+    HTTPException,
+    Query,
+    Request,
+    UploadFile,
+)
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from storyline import jsonview, service
+from storyline.service.narrating import Selection
+from storyline.store.base import Store
+from storyline.store.clusters import ClusterRow
+from storyline.web.app import error_body, setting_or, store_dependency
+from storyline.web.search import search_articles
+
+router = APIRouter(prefix="/api", tags=["api"])
+StoreDep = Annotated[Store, Depends(store_dependency)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0)]
+_CHUNK = 1 << 16
+
+
+def _date(value: str | None, name: str) -> str | None:
+    return service.parse_date_option(value, name)
+
+
+def cluster_json(row: ClusterRow) -> dict[str, Any]:
+    return asdict(row)
+
+
+@router.get("/articles")
+def articles(
+    store: StoreDep,
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    q: str | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Articles oldest first (ties by id), filtered and paginated."""
+    found = service.list_articles(
+        store,
+        service.ArticleFilter(
+            source=source,
+            since=_date(since, "since"),
+            until=_date(until, "until"),
+            query=q,
+            limit=limit,
+            offset=offset,
+        ),
+    )
+    items = [jsonview.article_summary(a) for a in found]
+    return {"items": items, "limit": limit, "offset": offset, "count": len(items)}
+
+
+@router.get("/articles/{article_id:path}")
+def article(store: StoreDep, article_id: str) -> dict[str, Any]:
+    """One article with its cleaned and raw text, edit log and extractions."""
+    data = jsonview.article_detail(service.get_article(store, article_id))
+    enrichment = service.get_enrichment(store, article_id)
+    data["extractions"] = jsonview.enrichment(enrichment) if enrichment else None
+    return data
+
+
+@router.get("/stories")
+def stories(store: StoreDep, limit: Limit = 50) -> dict[str, Any]:
+    return {"items": [cluster_json(row) for row in service.list_stories(store, limit=limit)]}
+
+
+@router.get("/stories/{story_id}")
+def story(store: StoreDep, story_id: str) -> dict[str, Any]:
+    """A story with its events and the ids of its articles."""
+    data = cluster_json(service.get_cluster(store, "story", story_id))
+    events = service.list_events(store, story=story_id, limit=None)
+    data["event_list"] = [cluster_json(row) for row in events]
+    data["article_ids"] = service.cluster_article_ids(store, story=story_id, event=None)
+    return data
+
+
+@router.get("/stories/{story_id}/timeline")
+def story_timeline(store: StoreDep, story_id: str) -> dict[str, Any]:
+    return asdict(service.timeline(store, Selection(story=story_id)))
+
+
+@router.get("/stories/{story_id}/compare")
+def story_compare(store: StoreDep, story_id: str) -> dict[str, Any]:
+    return asdict(service.compare(store, Selection(story=story_id)))
+
+
+@router.get("/stories/{story_id}/summary")
+def story_summary(store: StoreDep, story_id: str) -> dict[str, Any]:
+    result = service.summary(store, Selection(story=story_id))
+    return {**asdict(result), "text": result.text}
+
+
+@router.get("/events/{event_id}")
+def event(store: StoreDep, event_id: str) -> dict[str, Any]:
+    data = cluster_json(service.get_cluster(store, "event", event_id))
+    data["article_ids"] = service.cluster_article_ids(store, story=None, event=event_id)
+    return data
+
+
+@router.get("/entities")
+def entities(store: StoreDep, type: str | None = None, limit: Limit = 50) -> dict[str, Any]:
+    rows = service.list_entities(store, type=type, limit=limit)
+    return {"items": [jsonview.entity_count(e, m, a) for e, m, a in rows]}
+
+
+@router.get("/search")
+def search(
+    store: StoreDep,
+    q: str | None = None,
+    entity: str | None = None,
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Articles whose title or text has ``q`` and that mention ``entity`` (key or name)."""
+    found = search_articles(
+        store, q, entity, source, _date(since, "since"), _date(until, "until"), limit, offset
+    )
+    return {"items": [jsonview.article_summary(a) for a in found], "limit": limit}
+
+
+def _authorised(request: Request, authorization: str | None) -> JSONResponse | None:
+    token = str(setting_or(request.app.state.settings, "web.token", ""))
+    if not token:
+        message = "uploads are disabled: set the web.token setting to enable them"
+        return JSONResponse(error_body("Forbidden", message), status_code=403)
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip(), token):
+        message = "missing or wrong token: send 'Authorization: Bearer <web.token>'"
+        return JSONResponse(error_body("Unauthorized", message), status_code=401)
+    return None
+
+
+async def _save(upload: UploadFile, folder: Path, index: int, budget: int) -> int:
+    name = Path(upload.filename or "").name.replace("\x00", "") or f"upload-{index}"
+    target = folder / f"{index:04d}-{name}"
+    written = 0
+    with target.open("wb") as handle:
+        while chunk := await upload.read(_CHUNK):
+            written += len(chunk)
+            if written > budget:
+                raise HTTPException(
+                    413,
+                    f"upload {upload.filename!r} goes past the size limit of the request "
+                    "(web.max_upload_bytes); send smaller files or raise the setting",
+                )
+            handle.write(chunk)
+    return written
+
+
+@router.post("/ingest")
+async def ingest(
+    request: Request,
+    files: Annotated[list[UploadFile], File(description="Article files (any ingest format).")],
+    published: Annotated[str | None, Form()] = None,
+    source: Annotated[str | None, Form()] = None,
+    format: Annotated[str | None, Form()] = None,
+    authorization: Annotated[str | None, Header()] = None,
+) -> Any:
+    """Ingest uploaded files (needs ``Authorization: Bearer <web.token>``)."""
+    refused = _authorised(request, authorization)
+    if refused is not None:
+        return refused
+    settings = request.app.state.settings
+    budget = int(setting_or(settings, "web.max_upload_bytes", 20_000_000))
+    options = service.IngestOptions(
+        format=format, published=_date(published, "published"), source=source
+    )
+    with tempfile.TemporaryDirectory(prefix="storyline-upload-") as folder:
+        for index, upload in enumerate(files):
+            budget -= await _save(upload, Path(folder), index, budget)
+        pool = request.app.state.pool
+        store = pool.acquire()
+        try:
+            report = await run_in_threadpool(service.ingest, store, [folder], settings, options)
+        finally:
+            pool.release(store)
+    return jsonview.ingest_report(report)

@@ -1,0 +1,164 @@
+"""The FastAPI application: JSON API under ``/api``, HTML pages elsewhere, one server.
+
+Stores come from a small pool (one SQLite connection per concurrent request, never
+shared by two threads at once). Every ``StorylineError`` maps to one JSON error shape
+under ``/api`` (``{"error": {"type": ..., "message": ...}}``) and to an error page
+elsewhere. Every response carries a strict Content-Security-Policy: no inline script or
+style, nothing from another origin.
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from storyline import service
+from storyline.errors import InputError, NotFoundError, SettingsError, StorylineError
+from storyline.settings import Settings
+from storyline.store.base import Store
+
+__all__ = ["CSP", "StorePool", "create_app", "setting_or"]
+
+HERE = Path(__file__).parent
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def setting_or(settings: Settings, name: str, default: Any) -> Any:
+    """A setting's value, or ``default`` while the setting is not in the table yet."""
+    try:
+        return settings[name]
+    except SettingsError:
+        return default
+
+
+class StorePool:
+    """Stores opened on demand and handed to one request at a time."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._idle: queue.SimpleQueue[Store] = queue.SimpleQueue()
+        self._all: list[Store] = []
+
+    def acquire(self) -> Store:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            store = service.open_store(self.settings)
+            self._all.append(store)
+            return store
+
+    def release(self, store: Store) -> None:
+        self._idle.put(store)
+
+    def close(self) -> None:
+        for store in self._all:
+            store.close()
+        self._all.clear()
+
+
+def store_dependency(request: Request) -> Iterator[Store]:
+    """FastAPI dependency: a store for the duration of one request."""
+    pool: StorePool = request.app.state.pool
+    store = pool.acquire()
+    try:
+        yield store
+    finally:
+        pool.release(store)
+
+
+def _status(exc: StorylineError) -> int:
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, InputError):
+        return 400
+    return 500
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def error_body(kind: str, message: str) -> dict[str, Any]:
+    return {"error": {"type": kind, "message": message}}
+
+
+def _error_response(request: Request, status: int, kind: str, message: str) -> Response:
+    if _is_api(request):
+        return JSONResponse(error_body(kind, message), status_code=status)
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request, "error.html", {"status": status, "kind": kind, "message": message}, status
+    )
+
+
+def _install_errors(app: FastAPI) -> None:
+    @app.exception_handler(StorylineError)
+    async def _storyline(request: Request, exc: StorylineError) -> Response:
+        return _error_response(request, _status(exc), type(exc).__name__, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        parts = [
+            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg', '')}"
+            for err in exc.errors()
+        ]
+        return _error_response(request, 422, "ValidationError", "; ".join(parts))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error_response(request, exc.status_code, "HTTPError", str(exc.detail))
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The storyline web application over the store named by the ``db`` setting."""
+    from storyline.web import api, pages
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Any:
+        yield
+        app.state.pool.close()
+
+    app = FastAPI(
+        title="storyline",
+        summary="Local-first news intelligence: articles, stories, timelines, comparisons.",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.pool = StorePool(settings)
+    app.state.templates = pages.templates()
+    app.state.story_cache = pages.StoryCache()
+
+    @app.middleware("http")
+    async def _security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers.update(_HEADERS)
+        return response
+
+    _install_errors(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app

@@ -1,0 +1,112 @@
+"""What the story page shows, computed once per version of a story."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from markupsafe import Markup
+
+from storyline import service
+from storyline.errors import InputError
+from storyline.models import Article, Figure, Quote
+from storyline.narrate.compare import Comparison, Report
+from storyline.narrate.export_html import timeline_svg
+from storyline.narrate.summarize import Summary
+from storyline.narrate.timeline import Timeline
+from storyline.service.narrating import Selection
+from storyline.store.base import Store
+from storyline.store.clusters import ClusterRow
+
+__all__ = ["StoryView", "story_view"]
+
+T = TypeVar("T")
+_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
+_MAX_FACTS = 60
+_MAX_ITEMS = 60
+
+
+@dataclass(frozen=True)
+class FactRow:
+    kind: str
+    label: str
+    verdict: str
+    cells: tuple[Report | None, ...]
+    first: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoryView:
+    row: ClusterRow
+    events: Sequence[ClusterRow]
+    articles: Sequence[Article]
+    summary: Summary | None
+    timeline: Timeline | None
+    svg: Markup | None
+    comparison: Comparison | None
+    facts: Sequence[FactRow]
+    quotes: Sequence[tuple[Article, Quote]]
+    figures: Sequence[tuple[Article, Figure]]
+    places: Sequence[tuple[str, str, int]]
+    problems: Sequence[str] = field(default_factory=tuple)
+
+
+def _attempt(build: Callable[[], T], problems: list[str]) -> T | None:
+    """The result, or None with the reason kept for the page (nothing enriched yet, ...)."""
+    try:
+        return build()
+    except InputError as exc:
+        problems.append(str(exc))
+        return None
+
+
+def _facts(comparison: Comparison | None) -> list[FactRow]:
+    if comparison is None:
+        return []
+    matrix = comparison.matrix()
+    rows: list[FactRow] = []
+    for fact in comparison.facts[:_MAX_FACTS]:
+        cells = tuple((matrix[fact.key].get(outlet) or (None,))[0] for outlet in comparison.outlets)
+        rows.append(FactRow(fact.kind, fact.label, fact.verdict, cells, fact.first))
+    return rows
+
+
+def story_view(store: Store, row: ClusterRow) -> StoryView:
+    """Events, summary, timeline (SVG), comparison, quotes, figures and places of a story."""
+    selection = Selection(story=row.id)
+    problems: list[str] = []
+    ids = service.cluster_article_ids(store, story=row.id, event=None)
+    articles = sorted(store.get_articles(ids), key=lambda a: (a.published or "9999", a.id))
+    summary = _attempt(lambda: service.summary(store, selection), problems)
+    timeline = _attempt(lambda: service.timeline(store, selection), problems)
+    comparison = _attempt(lambda: service.compare(store, selection), problems)
+    outlets = sorted({a.source or "unknown outlet" for a in articles})
+    colours = {o: _PALETTE[i % len(_PALETTE)] for i, o in enumerate(outlets)}
+    # timeline_svg escapes every piece of text it draws (storyline.narrate.export_html).
+    svg = Markup(timeline_svg(timeline, colours)) if timeline is not None else None
+    quotes: list[tuple[Article, Quote]] = []
+    figures: list[tuple[Article, Figure]] = []
+    places: Counter[tuple[str, str]] = Counter()
+    for article in articles:
+        enrichment = service.get_enrichment(store, article.id)
+        if enrichment is None:
+            continue
+        quotes += [(article, q) for q in enrichment.quotes if q.kind == "direct"]
+        figures += [(article, f) for f in enrichment.figures]
+        places.update((p.name, p.country) for p in enrichment.places)
+    return StoryView(
+        row=row,
+        events=service.list_events(store, story=row.id, limit=None),
+        articles=articles,
+        summary=summary,
+        timeline=timeline,
+        svg=svg,
+        comparison=comparison,
+        facts=_facts(comparison),
+        quotes=quotes[:_MAX_ITEMS],
+        figures=figures[:_MAX_ITEMS],
+        places=[(name, country, n) for (name, country), n in places.most_common(_MAX_ITEMS)],
+        problems=tuple(dict.fromkeys(problems)),
+    )
