@@ -9,6 +9,7 @@ from storyline.bench import tls
 from storyline.errors import BenchError
 from storyline.narrate.timeline import CitedSentence, Timeline, TimelineEntry
 from storyline.settings import load_settings
+from tests.conftest import assert_floors
 
 _ARTICLES = [
     ("n1", "2020-05-01", "The dam on the Green River burst on May 1 , 2020 , flooding two towns ."),
@@ -108,3 +109,14 @@ def test_t17_smallest_topic_keeps_its_floor(shared_data: Path, tmp_path: Path) -
     averaged = tls.average(results)
     assert averaged["date_f1"] >= 0.35
     assert averaged["rouge1_f"] >= 0.09
+
+
+@pytest.mark.slow
+def test_t17_all_timelines_keep_their_floors(shared_data: Path) -> None:
+    pytest.importorskip("tilse")
+    folder = shared_data / "tls" / "t17"
+    if not folder.is_dir():
+        pytest.skip("tls/t17 is not present")
+    result = tls.run(folder, load_settings({}, environ={}))
+    assert result["timelines"] == 12
+    assert_floors("tls/t17", result)
