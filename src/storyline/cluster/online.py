@@ -38,7 +38,7 @@ PRODUCER = "cluster.online.v1"
 class ClusterParams:
     """Thresholds and bounds of the clusterer (settings ``cluster.*``)."""
 
-    event_threshold: float = 0.15
+    event_threshold: float = 0.1
     entity_weight: float = 0.5
     event_days: float = 7.0
     event_active_days: int = 14

@@ -22,8 +22,8 @@ from storyline.cluster.similarity import Scored, Vectors, Vocabulary, score_prof
 class StoryParams:
     """How events join stories (see ``storyline.cluster.online.params_from_settings``)."""
 
-    threshold: float = 0.2
-    entity_weight: float = 0.5
+    threshold: float = 0.06
+    entity_weight: float = 0.7
     scale_days: float = 60.0
     active_days: int = 365
     candidates: int = 20
