@@ -1,7 +1,7 @@
 """``storyline bench web PATH``: latency of the story page under 100 concurrent requests.
 
 PATH is an ``articles.jsonl``. Its articles are ingested, enriched and clustered into a
-temporary store; then copies with distinct ids and dates shifted by whole years are
+temporary store; then copies with distinct ids and dates shifted later by whole years are
 added (not enriched: a story page only reads its own articles) until the store holds
 ``_TARGET`` articles. uvicorn then serves the store on 127.0.0.1 and 100 requests
 (at most 20 in flight) hit the page of the largest story. Loopback traffic only.
@@ -61,7 +61,7 @@ def _copies(records: list[dict[str, Any]], target: int) -> list[dict[str, Any]]:
                 break
             item = dict(record)
             item["id"] = f"{record.get('id', len(out))}#copy{copy}"
-            item["published"] = _shift(record.get("published"), -copy)
+            item["published"] = _shift(record.get("published"), copy)
             item["text"] = f"{record.get('text', '')} (copy {copy})"
             out.append(item)
         copy += 1

@@ -122,8 +122,12 @@ def story_list(request: Request, store: StoreDep) -> HTMLResponse:
 def story(request: Request, store: StoreDep, story_id: str) -> HTMLResponse:
     row = service.get_cluster(store, "story", story_id)
     cache: StoryCache = request.app.state.story_cache
-    view = cache.get(("story", *_signature(row)), lambda: story_view(store, row))
-    return _page(request, "story.html", {"v": view})
+    engine: Jinja2Templates = request.app.state.templates
+
+    def build() -> str:
+        return engine.get_template("story.html").render(v=story_view(store, row))
+
+    return HTMLResponse(cache.get(("story", *_signature(row)), build))
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
