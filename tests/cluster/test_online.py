@@ -12,6 +12,8 @@ from storyline.cluster.online import (
     ClusterState,
     OnlineClusterer,
     params_from_settings,
+    state_from_dict,
+    state_to_dict,
 )
 from storyline.errors import InputError
 from storyline.settings import Settings
@@ -88,9 +90,9 @@ def test_ids_are_stable_across_snapshot_and_restore() -> None:
     first = OnlineClusterer()
     for item in stream[:3]:
         first.assign(item)
-    saved = json.loads(json.dumps(dataclasses.asdict(first.snapshot())))
+    saved = json.loads(json.dumps(state_to_dict(first.snapshot())))
     assert saved["producer"] == "cluster.online.v1"
-    resumed = OnlineClusterer(first.params, first.snapshot())
+    resumed = OnlineClusterer(first.params, state_from_dict(saved))
     rest = [(p.event_id, p.story_id, p.new_event) for p in map(resumed.assign, stream[3:])]
     assert rest == expected[3:]
 
@@ -143,3 +145,10 @@ def test_candidate_retrieval_is_bounded() -> None:
     assert all(len(posting) <= 3 for posting in state.event_index.postings.values())
     last = clusterer.assign(_article("g1", {"shared": 3, "other": 1}, day=None))
     assert len(last.candidates) <= 2
+
+
+def test_a_state_from_another_producer_is_refused() -> None:
+    saved = state_to_dict(OnlineClusterer().snapshot())
+    saved["producer"] = "cluster.other.v9"
+    with pytest.raises(InputError, match=r"cluster\.other\.v9"):
+        state_from_dict(saved)

@@ -20,13 +20,21 @@ resumes from it, giving the same placements as an uninterrupted run.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from storyline.cluster.explain import Evidence, gather_evidence
 from storyline.cluster.features import Features
 from storyline.cluster.index import CandidateIndex, Cluster, index_keys
-from storyline.cluster.similarity import Scored, Vectors, Vocabulary, score_profile, vectorize
+from storyline.cluster.similarity import (
+    Profile,
+    Scored,
+    Vectors,
+    Vocabulary,
+    score_profile,
+    vectorize,
+)
 from storyline.cluster.stories import StoryLayer, StoryParams
 from storyline.errors import InputError, SettingsError
 from storyline.settings import Settings
@@ -242,3 +250,47 @@ class OnlineClusterer:
         state.event_index.add(event_id, keys, features.day)
         if event.story is not None:
             state.stories.add(event.story, features, vectors, keys, event_id if new else None)
+
+
+def state_to_dict(state: ClusterState) -> dict[str, Any]:
+    """The state as JSON-able data (``state_from_dict`` reads it back)."""
+    return dataclasses.asdict(state)
+
+
+def _profile(data: dict[str, Any]) -> Profile:
+    fields = dict(data)
+    fields["event_days"] = {int(k): v for k, v in data["event_days"].items()}
+    fields["years"] = {int(k): v for k, v in data["years"].items()}
+    return Profile(**fields)
+
+
+def _cluster(data: dict[str, Any]) -> Cluster:
+    return Cluster(
+        id=data["id"],
+        profile=_profile(data["profile"]),
+        members=list(data["members"]),
+        story=data["story"],
+    )
+
+
+def state_from_dict(data: dict[str, Any]) -> ClusterState:
+    """Rebuild a state saved with :func:`state_to_dict` (for example through JSON)."""
+    if data.get("producer") != PRODUCER:
+        raise InputError(
+            f"cluster state was made by {data.get('producer')!r}, not {PRODUCER!r}; "
+            "recluster the articles from scratch"
+        )
+    stories = data["stories"]
+    return ClusterState(
+        producer=data["producer"],
+        vocab=Vocabulary(**data["vocab"]),
+        events={k: _cluster(v) for k, v in data["events"].items()},
+        event_index=CandidateIndex(**data["event_index"]),
+        stories=StoryLayer(
+            stories={k: _cluster(v) for k, v in stories["stories"].items()},
+            index=CandidateIndex(**stories["index"]),
+            next_story=stories["next_story"],
+        ),
+        article_events=dict(data["article_events"]),
+        next_event=data["next_event"],
+    )

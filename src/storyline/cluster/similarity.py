@@ -21,6 +21,7 @@ from storyline.cluster.features import Features
 
 TOP_TERMS = 120  # article term vectors keep their heaviest terms only
 PROFILE_TERMS = 400  # a profile prunes back to this many terms when it doubles it
+NORM_REFRESH = 1.05  # profile norms are recomputed when the documents grow by this factor
 PAIR_ENTITY_WEIGHT = 0.2  # entity share of the pair similarity (chosen on SemEval-2022)
 
 
@@ -104,9 +105,22 @@ class Profile:
     years: dict[int, int] = field(default_factory=dict)
     first_day: int | None = None
     last_day: int | None = None
+    # Cached norms of the IDF-weighted profile and the document count they were computed
+    # at (-1: stale); refreshed when the profile changes or the documents grow by 5 %.
+    norm_terms: float = 0.0
+    norm_entities: float = 0.0
+    norm_documents: int = -1
+
+    def norms(self, vocab: Vocabulary) -> tuple[float, float]:
+        if self.norm_documents < 0 or vocab.documents > self.norm_documents * NORM_REFRESH:
+            self.norm_terms = _weighted_norm(self.terms, vocab.terms, vocab)
+            self.norm_entities = _weighted_norm(self.entities, vocab.entities, vocab)
+            self.norm_documents = vocab.documents
+        return self.norm_terms, self.norm_entities
 
     def add(self, features: Features, vectors: Vectors) -> None:
         self.articles += 1
+        self.norm_documents = -1
         _accumulate(self.terms, vectors.raw_terms)
         _accumulate(self.entities, vectors.raw_entities)
         if len(self.terms) > 2 * PROFILE_TERMS:
@@ -122,6 +136,27 @@ class Profile:
             self.first_day = features.day if self.first_day is None else self.first_day
             self.first_day = min(self.first_day, features.day)
             self.last_day = max(self.last_day or features.day, features.day)
+
+
+def _weighted_norm(raw: Mapping[str, float], df: Mapping[str, int], vocab: Vocabulary) -> float:
+    total = vocab.documents + 1
+    return math.sqrt(
+        sum((w * (math.log(total / (1 + df.get(k, 0))) + 1.0)) ** 2 for k, w in raw.items())
+    )
+
+
+def _weighted_cosine(
+    article: Mapping[str, float],
+    raw: Mapping[str, float],
+    df: Mapping[str, int],
+    vocab: Vocabulary,
+    norm: float,
+) -> float:
+    """Cosine of a unit article vector with the IDF-weighted ``raw`` profile of ``norm``."""
+    if norm <= 0:
+        return 0.0
+    dot = sum(w * raw[k] * vocab.idf(df.get(k, 0)) for k, w in article.items() if k in raw)
+    return min(1.0, dot / norm)
 
 
 def _accumulate(into: dict[str, float], vector: Mapping[str, float]) -> None:
@@ -148,17 +183,19 @@ def _overlap(keys: Iterable[str], counts: Mapping[str, int]) -> float:
 
 
 def compare(features: Features, vectors: Vectors, profile: Profile, vocab: Vocabulary) -> Signals:
-    """Signals between an article and a profile, under the current IDF."""
-    terms = weigh(profile.terms, vocab.terms, vocab)
-    entities = weigh(profile.entities, vocab.entities, vocab)
+    """Signals between an article and a profile, under the current IDF (the profile's
+    norms may lag by up to 5 % of document growth)."""
+    norm_terms, norm_entities = profile.norms(vocab)
     gap = None
     if features.day is not None and profile.last_day is not None:
         gap = abs(features.day - profile.last_day)
         if profile.first_day is not None and profile.first_day <= features.day:
             gap = max(0, features.day - profile.last_day)
     return Signals(
-        terms=cosine(vectors.terms, terms),
-        entities=cosine(vectors.entities, entities),
+        terms=_weighted_cosine(vectors.terms, profile.terms, vocab.terms, vocab, norm_terms),
+        entities=_weighted_cosine(
+            vectors.entities, profile.entities, vocab.entities, vocab, norm_entities
+        ),
         places=_overlap(features.places, profile.places),
         gap_days=gap,
         date_conflict=_date_conflict(features, profile),
