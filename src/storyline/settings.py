@@ -129,6 +129,18 @@ SETTINGS: tuple[Setting, ...] = (
         "`storyline bench pipeline` also measures enrichment and spaCy NER alone.",
         bool,
     ),
+    Setting(
+        "web.token",
+        "",
+        "Bearer token that POST /api/ingest requires; empty: uploads disabled.",
+    ),
+    Setting(
+        "web.max_upload_bytes",
+        20_000_000,
+        "Largest total size (bytes) of the files in one upload to POST /api/ingest.",
+        int,
+        minimum=1,
+    ),
     Setting("fetch.timeout", 20.0, "Seconds allowed for one URL fetch.", float, minimum=0.1),
     Setting(
         "fetch.max_bytes",

@@ -258,3 +258,21 @@ def test_mixed_folder_every_good_file_stored_every_bad_one_reported(tmp_path: Pa
     texts = {Path(a.origin).name: a.text for a in stored}
     assert "\u201cQuoted\u201d" in texts["cp1252.txt"]
     assert "Syria\u2019s" in texts["mojibake.txt"]
+
+
+def test_earlier_copy_in_a_later_run_becomes_the_original(tmp_path: Path) -> None:
+    """Regression (web load test): relinking a stored original to a copy that arrives in
+    a later run, dated earlier, failed its foreign key (the relink ran before the copy
+    was written)."""
+    rng = random.Random(9)
+    body = synthetic_article(rng, 150)
+    late = tmp_path / "late.jsonl"
+    late.write_text(json.dumps({"id": "late", "text": body, "published": "2020-03-05"}))
+    early = tmp_path / "early.jsonl"
+    early.write_text(json.dumps({"id": "early", "text": body, "published": "2020-03-01"}))
+    store = SQLiteStore(tmp_path / "s.db")
+    service.ingest(store, [str(late)], SETTINGS)
+    report = service.ingest(store, [str(early)], SETTINGS)
+    assert report.added == 1
+    assert store.get_article("early").duplicate_of is None
+    assert store.get_article("late").duplicate_of == "early"

@@ -6,7 +6,7 @@ for the global options and the exit codes (0 success, 1 inputs rejected, 2 error
 
 from __future__ import annotations
 
-from storyline.cli import articles, bench, clusters, narrate  # noqa: F401  (registers commands)
+from storyline.cli import articles, bench, clusters, narrate, web  # noqa: F401  (registers commands)
 from storyline.cli.app import app
 
 

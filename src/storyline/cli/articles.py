@@ -64,27 +64,16 @@ def ingest(
         format=format, fields=fields, published=published, source=source, fetch=fetch
     )
     with open_store() as store, spinner("ingesting") as update:
-        settings = current_settings()
-        report = service.ingest(
+        processed = service.run_ingest(
             store,
             paths,
-            settings,
+            current_settings(),
             options,
-            progress=lambda done, rejected: update(
-                f"ingesting: {done} articles, {rejected} rejected"
-            ),
+            enrich_new=not no_enrich,
+            status=update,
             stdin=sys.stdin.buffer,
         )
-        enriched = clustered = None
-        if settings["enrich.on_ingest"] and not no_enrich:
-            update("enriching")
-            enriched = service.enrich(
-                store, settings, progress=lambda done, _: update(f"enriching: {done} articles")
-            )
-            if settings["cluster.on_ingest"]:
-                clustered = service.cluster(
-                    store, settings, progress=lambda done, _: update(f"clustering: {done}")
-                )
+    report, enriched, clustered = processed.ingested, processed.enriched, processed.clustered
     if as_json:
         data = jsonview.ingest_report(report)
         data["enriched"] = enriched.articles if enriched else 0

@@ -22,6 +22,7 @@ from storyline.service.common import Progress, open_store, parse_date_option, wo
 from storyline.service.enriching import EnrichReport, enrich
 from storyline.service.ingesting import IngestOptions, ingest
 from storyline.service.narrating import Selection, compare, export, summary, timeline
+from storyline.service.processing import ProcessReport, run_ingest
 from storyline.service.reading import (
     get_article,
     get_enrichment,
@@ -37,6 +38,7 @@ __all__ = [
     "ClusterReport",
     "EnrichReport",
     "IngestOptions",
+    "ProcessReport",
     "Progress",
     "Selection",
     "Similarity",
@@ -57,6 +59,7 @@ __all__ = [
     "parse_date_option",
     "recluster",
     "rejections",
+    "run_ingest",
     "similar",
     "store_stats",
     "summary",

@@ -114,11 +114,13 @@ class _Deduper:
         self.store = store
         self.threshold = threshold
         self.pending: list[Prepared] = []
+        self.relinks: list[tuple[str, str, str]] = []  # (old original, new original, kind)
         self._hashes: dict[str, Article] = {}
         self._bands: dict[bytes, list[Prepared]] = {}
 
     def reset(self) -> None:
         self.pending.clear()
+        self.relinks.clear()
         self._hashes.clear()
         self._bands.clear()
 
@@ -179,7 +181,8 @@ class _Deduper:
                     with_duplicate(art, new_original, art.duplicate_kind or kind),
                     queued.fingerprint,
                 )
-        self.store.relink_duplicates(old_original, new_original, kind)
+        # applied with the batch, in its transaction: the new original is written there
+        self.relinks.append((old_original, new_original, kind))
 
 
 def ingest(
@@ -225,7 +228,8 @@ def ingest(
     def flush() -> None:
         started = time.perf_counter()
         store.add_articles(
-            [(p.article, p.fingerprint.signature, p.fingerprint.bands) for p in deduper.pending]
+            [(p.article, p.fingerprint.signature, p.fingerprint.bands) for p in deduper.pending],
+            relinks=deduper.relinks,
         )
         store.add_rejections(run_id, unflushed_rejections)
         unflushed_rejections.clear()

@@ -65,8 +65,13 @@ class Store(Protocol):
         """Original articles sharing at least one LSH band key, with their signatures."""
         ...
 
-    def add_articles(self, items: Sequence[tuple[Article, bytes, Sequence[bytes]]]) -> None:
-        """Add articles with their MinHash signature and band keys, in one transaction."""
+    def add_articles(
+        self,
+        items: Sequence[tuple[Article, bytes, Sequence[bytes]]],
+        relinks: Sequence[tuple[str, str, str]] = (),
+    ) -> None:
+        """Add articles with their MinHash signature and band keys, and apply relinks
+        (old original, new original, kind: see ``relink_duplicates``), in one transaction."""
         ...
 
     def relink_duplicates(self, old_original: str, new_original: str, kind: str) -> None:

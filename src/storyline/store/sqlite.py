@@ -120,8 +120,12 @@ class SQLiteStore:
         )
         return [StoredSignature(row[0], row[1], row[2]) for row in rows]
 
-    def add_articles(self, items: Sequence[tuple[Article, bytes, Sequence[bytes]]]) -> None:
-        if not items:
+    def add_articles(
+        self,
+        items: Sequence[tuple[Article, bytes, Sequence[bytes]]],
+        relinks: Sequence[tuple[str, str, str]] = (),
+    ) -> None:
+        if not items and not relinks:
             return
         now = _now()
         with self._write() as conn:
@@ -141,17 +145,12 @@ class SQLiteStore:
                     "INSERT INTO bands(key, article_id) VALUES (?, ?)",
                     [(key, article.id) for key in bands],
                 )
+            for old_original, new_original, kind in relinks:
+                _relink(conn, old_original, new_original, kind)
 
     def relink_duplicates(self, old_original: str, new_original: str, kind: str) -> None:
         with self._write() as conn:
-            conn.execute(
-                "UPDATE articles SET duplicate_of = ?, duplicate_kind = ? WHERE id = ?",
-                (new_original, kind, old_original),
-            )
-            conn.execute(
-                "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ? AND id != ?",
-                (new_original, old_original, new_original),
-            )
+            _relink(conn, old_original, new_original, kind)
 
     def set_published(self, article_id: str, published: str) -> None:
         with self._write() as conn:
@@ -348,6 +347,17 @@ class SQLiteStore:
             by_source=tuple((str(s), int(n)) for s, n in by_source),
             by_format=tuple((str(f), int(n)) for f, n in by_format),
         )
+
+
+def _relink(conn: sqlite3.Connection, old_original: str, new_original: str, kind: str) -> None:
+    conn.execute(
+        "UPDATE articles SET duplicate_of = ?, duplicate_kind = ? WHERE id = ?",
+        (new_original, kind, old_original),
+    )
+    conn.execute(
+        "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ? AND id != ?",
+        (new_original, old_original, new_original),
+    )
 
 
 def _article_row(article: Article) -> tuple[Any, ...]:

@@ -194,7 +194,12 @@ async def ingest(
         pool = request.app.state.pool
         store = pool.acquire()
         try:
-            report = await run_in_threadpool(service.ingest, store, [folder], settings, options)
+            processed = await run_in_threadpool(
+                service.run_ingest, store, [folder], settings, options
+            )
         finally:
             pool.release(store)
-    return jsonview.ingest_report(report)
+    data = jsonview.ingest_report(processed.ingested)
+    data["enriched"] = processed.enriched.articles if processed.enriched else 0
+    data["clustered"] = processed.clustered.articles if processed.clustered else 0
+    return data

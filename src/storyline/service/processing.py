@@ -1,0 +1,53 @@
+"""What ``storyline ingest`` and ``POST /api/ingest`` do: ingest, then (per settings)
+enrich the new articles and place them into events and stories."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from storyline.models import IngestReport
+from storyline.service.clustering import ClusterReport, cluster
+from storyline.service.enriching import EnrichReport, enrich
+from storyline.service.ingesting import IngestOptions, ingest
+from storyline.settings import Settings
+from storyline.store.base import Store
+
+Status = Callable[[str], None]  # a line saying what is happening now
+
+
+@dataclass(frozen=True)
+class ProcessReport:
+    ingested: IngestReport
+    enriched: EnrichReport | None = None
+    clustered: ClusterReport | None = None
+
+
+def run_ingest(
+    store: Store,
+    paths: Sequence[str],
+    settings: Settings,
+    options: IngestOptions | None = None,
+    *,
+    enrich_new: bool = True,
+    status: Status | None = None,
+    stdin: BinaryIO | None = None,
+) -> ProcessReport:
+    """Ingest ``paths``; then enrich (``enrich.on_ingest``) and cluster (``cluster.on_ingest``)."""
+    say = status or (lambda _line: None)
+    ingested = ingest(
+        store,
+        paths,
+        settings,
+        options,
+        progress=lambda done, rejected: say(f"ingesting: {done} articles, {rejected} rejected"),
+        stdin=stdin,
+    )
+    if not (enrich_new and settings["enrich.on_ingest"]):
+        return ProcessReport(ingested)
+    enriched = enrich(store, settings, progress=lambda done, _: say(f"enriching: {done} articles"))
+    if not settings["cluster.on_ingest"]:
+        return ProcessReport(ingested, enriched)
+    clustered = cluster(store, settings, progress=lambda done, _: say(f"clustering: {done}"))
+    return ProcessReport(ingested, enriched, clustered)
