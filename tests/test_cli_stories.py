@@ -104,3 +104,20 @@ def test_timeline_summary_compare_export(store_env: Path) -> None:
     missing = runner.invoke(app, ["timeline", "no-such-story"])
     assert missing.exit_code == 2
     assert "no story with id 'no-such-story'" in missing.stderr
+
+
+def test_clustering_resumes_from_the_saved_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STORYLINE_DB", str(tmp_path / "s.db"))
+    monkeypatch.setenv("STORYLINE_INGEST_WORKERS", "1")
+    monkeypatch.setenv("STORYLINE_ENRICH_WORKERS", "1")
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps({"id": "f1", "text": FLOOD, "published": "2021-06-07"}))
+    second = tmp_path / "second.jsonl"
+    second.write_text(json.dumps({"id": "f2", "text": FLOOD_2, "published": "2021-06-08"}))
+    assert runner.invoke(app, ["ingest", str(first)]).exit_code == 0
+    assert runner.invoke(app, ["ingest", str(second)]).exit_code == 0
+    events = json.loads(runner.invoke(app, ["events", "--json"]).stdout)
+    assert [sorted(e["articles"]) for e in events] == [["f1", "f2"]]
+    assert "event-1" in runner.invoke(app, ["why", "f2"]).stdout

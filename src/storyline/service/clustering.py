@@ -9,6 +9,7 @@ entities, terms, places, time gap, scores against the threshold) for ``why``.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -17,15 +18,40 @@ from typing import Any
 
 from storyline.cluster.explain import describe
 from storyline.cluster.features import article_features
-from storyline.cluster.online import PRODUCER, OnlineClusterer, Placement, params_from_settings
-from storyline.errors import NotFoundError
+from storyline.cluster.online import (
+    PRODUCER,
+    ClusterState,
+    OnlineClusterer,
+    Placement,
+    params_from_settings,
+    state_from_dict,
+    state_to_dict,
+)
+from storyline.errors import NotFoundError, StoreError
 from storyline.models import Article
 from storyline.service.common import Progress
 from storyline.settings import Settings
 from storyline.store.base import Store
-from storyline.store.clusters import ClusterRow, PlacementRow, dump_state, load_state_bytes
+from storyline.store.clusters import ClusterRow, PlacementRow
 
 _BATCH = 500
+
+
+def _dump_state(state: ClusterState) -> bytes:
+    return json.dumps(state_to_dict(state), separators=(",", ":")).encode("utf-8")
+
+
+def _load_state(store: Store) -> ClusterState | None:
+    saved = store.load_cluster_state()
+    if saved is None:
+        return None
+    try:
+        return state_from_dict(json.loads(saved[1]))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(
+            f"the saved clusterer state cannot be read ({exc}); run `storyline recluster` "
+            "to rebuild events and stories from the articles"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -110,8 +136,7 @@ def cluster(store: Store, settings: Settings, *, progress: Progress | None = Non
     """Place every enriched, unplaced article into an event and a story."""
     started = time.perf_counter()
     params = params_from_settings(settings)
-    saved = store.load_cluster_state()
-    clusterer = OnlineClusterer(params, load_state_bytes(saved[1]) if saved else None)
+    clusterer = OnlineClusterer(params, _load_state(store))
     names = {e.key: e.name for e in store.all_entities()}
     done = new_events = new_stories = 0
     while ids := store.unclustered_ids(_BATCH):
@@ -137,7 +162,7 @@ def cluster(store: Store, settings: Settings, *, progress: Progress | None = Non
             placements,
             list(rows.events.values()),
             list(rows.stories.values()),
-            dump_state(clusterer.state),
+            _dump_state(clusterer.state),
             PRODUCER,
         )
         done += len(placements)
@@ -248,9 +273,9 @@ def similar(store: Store, first: str, second: str) -> Similarity:
     for article_id in (first, second):
         article = store.get_article(article_id)
         features.append(article_features(article, store.get_enrichment(article_id)))
-    saved = store.load_cluster_state()
-    vocab = load_state_bytes(saved[1]).vocab if saved else Vocabulary()
-    if not saved:
+    saved = _load_state(store)
+    vocab = saved.vocab if saved else Vocabulary()
+    if saved is None:
         for item in features:
             vocab.add(item)
     score, signals = pair_score(features[0], features[1], vocab)

@@ -1,52 +1,17 @@
 """SQL for events, stories, article placements and the clusterer's saved state (SQLite).
 
-The clusterer's state is pickled, and unpickled only through an allow-list of the
-classes storyline's clustering uses (plus plain containers), so a store file from
-elsewhere cannot make storyline run arbitrary code when it loads the state.
+The clusterer's state is stored as the JSON bytes the service gives (no pickle: a store
+file from elsewhere is data, never code).
 """
 
 from __future__ import annotations
 
-import io
 import json
-import pickle
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-
-from storyline.errors import StoreError
-
-_SAFE_BUILTINS = {
-    ("builtins", name)
-    for name in ("dict", "list", "set", "frozenset", "tuple", "str", "int", "float", "bool")
-}
-_SAFE_MODULES = ("storyline.cluster.",)
-_SAFE_EXTRA = {
-    ("collections", "Counter"),
-    ("collections", "defaultdict"),
-    ("copyreg", "_reconstructor"),
-    ("builtins", "object"),
-}
-
-
-class _AllowListUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _SAFE_BUILTINS | _SAFE_EXTRA or module.startswith(_SAFE_MODULES):
-            return super().find_class(module, name)
-        raise StoreError(
-            f"the saved clusterer state names {module}.{name}, which storyline never saves; "
-            "the store may have been tampered with: run `storyline recluster` to rebuild it"
-        )
-
-
-def dump_state(state: object) -> bytes:
-    return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def load_state_bytes(data: bytes) -> Any:
-    return _AllowListUnpickler(io.BytesIO(data)).load()
 
 
 @dataclass(frozen=True)
