@@ -47,7 +47,7 @@ class ClusterParams:
     """Thresholds and bounds of the clusterer (settings ``cluster.*``)."""
 
     event_threshold: float = 0.1
-    entity_weight: float = 0.5
+    entity_weight: float = 0.7
     event_days: float = 7.0
     event_active_days: int = 14
     candidates: int = 20
@@ -64,6 +64,7 @@ _EVENT_SETTINGS = {
     "cluster.candidates": "candidates",
 }
 _STORY_SETTINGS = {
+    "cluster.entity_weight": "entity_weight",
     "cluster.story_threshold": "threshold",
     "cluster.story_days": "scale_days",
     "cluster.story_active_days": "active_days",
