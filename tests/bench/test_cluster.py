@@ -115,7 +115,15 @@ def test_run_without_articles_file_names_the_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(FLOORS))
+@pytest.mark.parametrize(
+    "name",
+    [
+        "basil",
+        "ecbplus",
+        # t17 enriches 3.8 million words (about ten minutes on 2 cores): `pytest -m bench`
+        pytest.param("t17", marks=pytest.mark.bench),
+    ],
+)
 def test_cluster_floor_on_development_sets(shared_data: Path, name: str) -> None:
     level, floor = FLOORS[name]
     result = run(shared_data / "cluster" / name, Settings())
