@@ -1,7 +1,8 @@
 """Loading the spaCy pipeline once, lazily (the model is the ``enrich.model`` setting).
 
-Only the components enrichment uses run: tok2vec, tagger, attribute_ruler, ner and the
-cheap ``senter`` for sentences; the parser and lemmatizer are excluded.
+Only the components enrichment uses run: tok2vec, tagger (fine-grained tags), ner and the
+cheap ``senter`` for sentences; the parser, lemmatizer and attribute_ruler (coarse POS,
+which no extractor reads) are excluded.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from storyline.errors import SettingsError
 
-EXCLUDE = ("parser", "lemmatizer")
+EXCLUDE = ("parser", "lemmatizer", "attribute_ruler")
 
 
 @lru_cache(maxsize=4)
@@ -26,7 +27,7 @@ def load_nlp(model: str, ner_only: bool = False) -> Any:
     exclude = list(EXCLUDE)
     try:
         if ner_only:
-            nlp = spacy.load(model, exclude=[*exclude, "tagger", "attribute_ruler", "senter"])
+            nlp = spacy.load(model, exclude=[*exclude, "tagger", "senter"])
         else:
             nlp = spacy.load(model, exclude=exclude)
             if "senter" in nlp.disabled:

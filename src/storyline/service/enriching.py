@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from storyline.models import Article, Enrichment, Entity
@@ -40,6 +41,7 @@ def _remap(item: Enrichment, keys: Mapping[str, str], entities: Sequence[Entity]
 
 
 _Enriched = tuple[list[Enrichment], dict[str, float]]
+_PAGE = 5000  # unenriched ids taken from the store at a time
 
 
 def _enrich_chunk(
@@ -72,16 +74,18 @@ def _enriched_chunks(
         while ids := store.unenriched_ids(chunk):
             yield _enrich_chunk(list(store.get_articles(ids)), model, stage_names, batch_size)
         return
-    # Workers load the model once each; the main process resolves entities and writes.
+    # Workers load the model once each; the main process resolves entities and writes
+    # while the workers go on with the next chunks (a bounded window of work in flight).
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        while ids := store.unenriched_ids(chunk * workers * 2):
-            articles = list(store.get_articles(ids))
-            futures = [
-                pool.submit(_enrich_chunk, articles[i : i + chunk], model, stage_names, batch_size)
-                for i in range(0, len(articles), chunk)
-            ]
-            for future in futures:
-                yield future.result()
+        while ids := list(store.unenriched_ids(_PAGE)):
+            pending: deque[Future[_Enriched]] = deque()
+            for start in range(0, len(ids), chunk):
+                articles = list(store.get_articles(ids[start : start + chunk]))
+                pending.append(pool.submit(_enrich_chunk, articles, model, stage_names, batch_size))
+                if len(pending) > workers * 2:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
 
 
 def enrich(
