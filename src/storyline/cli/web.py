@@ -23,7 +23,7 @@ def serve(
 
         from storyline.web import create_app
     except ImportError as exc:
-        fail(f"the web server needs {exc.name!r} (the web extra): pip install 'storyline[web]'")
+        fail(f"the web server needs {exc.name!r}, which storyline installs: reinstall it")
     try:
         web_app = create_app(current_settings())
     except StorylineError as exc:
