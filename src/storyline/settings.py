@@ -102,7 +102,14 @@ SETTINGS: tuple[Setting, ...] = (
         "entities,timex,quotes,figures,places",
         "Enrichment stages to run, in order (comma-separated names).",
     ),
-    Setting("enrich.batch_size", 32, "Articles per spaCy batch.", int, minimum=1),
+    Setting(
+        "enrich.batch_size",
+        8,
+        "Articles per spaCy batch (memory grows with batch size times article length: "
+        "32 long articles took 2 GB, 8 take 1 GB).",
+        int,
+        minimum=1,
+    ),
     Setting(
         "enrich.workers",
         0,

@@ -42,6 +42,7 @@ def _remap(item: Enrichment, keys: Mapping[str, str], entities: Sequence[Entity]
 
 _Enriched = tuple[list[Enrichment], dict[str, float]]
 _PAGE = 5000  # unenriched ids taken from the store at a time
+_CHUNK = 64  # articles per unit of work sent to a worker process
 
 
 def _enrich_chunk(
@@ -67,7 +68,7 @@ def _enriched_chunks(
     model = str(settings["enrich.model"])
     batch_size = int(settings["enrich.batch_size"])
     workers = worker_count(settings, "enrich.workers")
-    chunk = batch_size * 2
+    chunk = max(_CHUNK, batch_size)
     if workers > 1 and len(store.unenriched_ids(chunk + 1)) <= chunk:
         workers = 1  # one small chunk: starting workers (a model load each) costs more
     if workers <= 1:
