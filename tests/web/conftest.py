@@ -92,3 +92,19 @@ class Client:
 
     def post(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("POST", url, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def client(web_store: Path) -> Iterator[Client]:
+    """The app in-process over the shared fixture store."""
+    from storyline.web import create_app
+
+    app = create_app(web_settings(web_store))
+    yield Client(app)
+    app.state.pool.close()
+
+
+def flood_story(client: Client) -> str:
+    """Id of the fixture's flood story."""
+    stories = client.get("/api/stories").json()["items"]
+    return str(next(s["id"] for s in stories if s["title"] == "Flood hits Millbrook"))

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from storyline.web import create_app
-from tests.web.conftest import Client, web_settings
-
-
-@pytest.fixture(scope="module")
-def client(web_store: Path) -> Iterator[Client]:
-    app = create_app(web_settings(web_store))
-    yield Client(app)
-    app.state.pool.close()
-
-
-def _flood_story(client: Client) -> str:
-    stories = client.get("/api/stories").json()["items"]
-    return str(next(s["id"] for s in stories if s["title"] == "Flood hits Millbrook"))
+from tests.web.conftest import Client, flood_story, web_settings
 
 
 def test_articles_are_filtered_and_paginated_in_a_stable_order(client: Client) -> None:
@@ -47,7 +34,7 @@ def test_article_has_text_edits_and_extractions(client: Client) -> None:
 
 
 def test_story_routes_tell_the_story(client: Client) -> None:
-    story_id = _flood_story(client)
+    story_id = flood_story(client)
     story = client.get(f"/api/stories/{story_id}").json()
     assert set(story["article_ids"]) >= {"f1", "f2"}
     assert story["event_list"] and story["event_list"][0]["story_id"] == story_id

@@ -3,26 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-
-from storyline.web import create_app
 from storyline.web.app import CSP
-from tests.web.conftest import Client, web_settings
-
-
-@pytest.fixture(scope="module")
-def client(web_store: Path) -> Iterator[Client]:
-    app = create_app(web_settings(web_store))
-    yield Client(app)
-    app.state.pool.close()
-
-
-def _flood_story(client: Client) -> str:
-    stories = client.get("/api/stories").json()["items"]
-    return str(next(s["id"] for s in stories if s["title"] == "Flood hits Millbrook"))
+from tests.web.conftest import Client, flood_story
 
 
 def test_story_list_shows_counts_and_sparklines(client: Client) -> None:
@@ -35,7 +18,7 @@ def test_story_list_shows_counts_and_sparklines(client: Client) -> None:
 
 
 def test_story_page_has_timeline_comparison_and_citation_links(client: Client) -> None:
-    html = client.get(f"/stories/{_flood_story(client)}").text
+    html = client.get(f"/stories/{flood_story(client)}").text
     assert '<svg id="timeline"' in html
     assert 'id="matrix"' in html and "Valley News" in html
     links = re.findall(r'href="(/articles/[^"]+\?mark=(\d+)-(\d+)#c\2-\3)"', html)
@@ -80,7 +63,7 @@ def test_unsafe_article_urls_are_not_linked(client: Client) -> None:
 
 
 def test_hostile_text_on_story_and_search_pages_is_escaped(client: Client) -> None:
-    for url in (f"/stories/{_flood_story(client)}", "/search?q=warning", "/"):
+    for url in (f"/stories/{flood_story(client)}", "/search?q=warning", "/"):
         html = client.get(url).text
         assert "<script>alert" not in html and "<img" not in html and "<i>Wire" not in html
 
