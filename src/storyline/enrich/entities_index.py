@@ -87,6 +87,10 @@ class EntityIndex:
         """Every entity in the index, in the order they were first added."""
         return tuple(self._entities.values())
 
+    def get(self, key: str) -> Entity | None:
+        """The entity stored under ``key`` (with every alias merged so far)."""
+        return self._entities.get(key)
+
     def _match(self, entity: Entity) -> str | None:
         if entity.type == "person":
             return self._match_person(entity)

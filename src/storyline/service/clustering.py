@@ -212,17 +212,13 @@ def _changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
 
 def cluster_article_ids(store: Store, *, story: str | None, event: str | None) -> list[str]:
     kind, cluster_id = ("event", event) if event else ("story", story)
-    if cluster_id is None or store.get_cluster(kind, cluster_id) is None:
-        raise NotFoundError(f"no {kind} with id {cluster_id!r}; `storyline {kind}s` lists them")
+    get_cluster(store, kind, cluster_id or "")  # NotFoundError for an unknown id
     return list(store.cluster_members(story=story if kind == "story" else None, event=event))
 
 
 def cluster_title(store: Store, *, story: str | None, event: str | None) -> str:
     kind, cluster_id = ("event", event) if event else ("story", story)
-    row = store.get_cluster(kind, cluster_id or "")
-    if row is None:
-        raise NotFoundError(f"no {kind} with id {cluster_id!r}; `storyline {kind}s` lists them")
-    return row.title
+    return get_cluster(store, kind, cluster_id or "").title
 
 
 def list_stories(store: Store, *, limit: int | None = 50) -> Sequence[ClusterRow]:

@@ -114,10 +114,10 @@ def enrich(
         add_timings(timings, chunk_timings)
         resolve_started = time.perf_counter()
         mappings = [index.resolve(item.entities) for item in chunk]
-        by_key = {e.key: e for e in index.entities()}
         results = []
         for item, keys in zip(chunk, mappings, strict=True):
-            resolved = [by_key[k] for k in dict.fromkeys(keys.values()) if k in by_key]
+            found = (index.get(k) for k in dict.fromkeys(keys.values()))
+            resolved = [entity for entity in found if entity is not None]
             results.append(_remap(item, keys, resolved))
             producer = item.producer
         add_timings(timings, {"resolve": time.perf_counter() - resolve_started})
