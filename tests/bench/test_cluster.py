@@ -26,7 +26,7 @@ PRED = [1, 1, 2, 2, 2]
 # Floors for the slow runs (to move into tests/quality_floors.json).
 FLOORS = {
     "basil": ("event", 0.95),
-    "ecbplus": ("event", 0.83),
+    "ecbplus": ("event", 0.80),  # 0.812 in the records' own order (null dates by id)
     "t17": ("story", 0.90),
 }
 
@@ -75,6 +75,17 @@ def test_arrival_order_puts_unknown_dates_last_and_breaks_ties_by_id() -> None:
         [art("b", "2020-01-02"), art("z", None), art("c", "2020-01-01"), art("a", "2020-01-02")]
     )
     assert [a.id for a in ordered] == ["c", "a", "b", "z"]
+
+
+def test_arrival_order_follows_the_input_records_dates_when_given() -> None:
+    # "b" got a date from its text at ingest, but its record had none: it still comes last
+    articles = [
+        Article(id="b", text="x", raw="x", published="2001-01-01"),
+        Article(id="a", text="x", raw="x", published=None),
+        Article(id="c", text="x", raw="x", published="2020-01-01"),
+    ]
+    ordered = arrival_order(articles, {"a": None, "b": None, "c": "2020-01-01"})
+    assert [a.id for a in ordered] == ["c", "a", "b"]
 
 
 def test_run_on_a_small_synthetic_set(tmp_path: Path) -> None:

@@ -16,6 +16,10 @@ from storyline.ingest import metadata as md
         ("Published: 2016-09-06", "dateline-published", "2016-09-06"),
         ("Tuesday, September 6, 2016", "dateline-published", "2016-09-06"),
         ("May 03, 2013", "dateline-published", "2013-05-03"),
+        # word-tokenised scrapes put spaces inside clock times
+        ("Updated: March 3, 2011, 11: 34 AM ET", "dateline-updated", "2011-03-03"),
+        ("12 October 2012, 10: 00 (GMT+05: 00)", "dateline-published", "2012-10-12"),
+        ("Fri Nov 2 2012, 01: 19 hrs", "dateline-published", "2012-11-02"),
     ],
 )
 def test_date_lines(line: str, reason: str, day: str) -> None:

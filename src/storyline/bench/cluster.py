@@ -3,8 +3,10 @@
 PATH holds ``articles.jsonl`` (``id``, ``title``, ``text``, ``published``, ``source``,
 ``url`` and gold ``event`` / ``story``, either may be null). In a fresh temporary store
 the articles are ingested (``enrich.on_ingest`` off), enriched, then fed to the online
-clusterer in arrival order: ``published`` ascending, ties and unknown dates by id (unknown
-dates last). Syndicated copies are clustered like every other article (with their
+clusterer in arrival order: the records' own ``published`` ascending, ties and null dates
+by id (null dates last). A date that ingest found in the text of a record whose
+``published`` is null does not move it: the stream brings records in the order the file
+dates them. Syndicated copies are clustered like every other article (with their
 original). An input that ingest rejected still counts, as an unclustered singleton.
 
 For each gold level present (``event``, ``story``) over the articles labelled at that
@@ -103,9 +105,19 @@ def score_level(predicted: Mapping[str, str], gold: Mapping[str, str | None]) ->
     }
 
 
-def arrival_order(articles: Iterable[Article]) -> list[Article]:
-    """Publication order, ties and unknown dates by id (unknown dates after known ones)."""
-    return sorted(articles, key=lambda a: (a.published is None, a.published or "", a.id))
+def arrival_order(
+    articles: Iterable[Article], published: Mapping[str, str | None] | None = None
+) -> list[Article]:
+    """Publication order, ties and unknown dates by id (unknown dates after known ones).
+
+    ``published`` (article id -> date) overrides the articles' own dates, for example
+    with the dates of the input records.
+    """
+
+    def date(article: Article) -> str | None:
+        return article.published if published is None else published.get(article.id)
+
+    return sorted(articles, key=lambda a: (date(a) is None, date(a) or "", a.id))
 
 
 def store_features(store: Store) -> list[Features]:
@@ -125,7 +137,8 @@ def cluster(features: Sequence[Features], settings: Settings | None) -> dict[str
 
 
 def _read_gold(source: Path) -> dict[str, dict[str, str | None]]:
-    gold: dict[str, dict[str, str | None]] = {level: {} for level in LEVELS}
+    """Per record id: the gold labels of each level and the record's ``published``."""
+    gold: dict[str, dict[str, str | None]] = {key: {} for key in (*LEVELS, "published")}
     with source.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
@@ -136,7 +149,7 @@ def _read_gold(source: Path) -> dict[str, dict[str, str | None]]:
                 raise BenchError(f"{source}:{number} is not valid JSON ({exc}); fix it") from None
             if not isinstance(record, dict) or "id" not in record:
                 raise BenchError(f"{source}:{number} has no 'id'; every record needs one")
-            for level in LEVELS:
+            for level in (*LEVELS, "published"):
                 label = record.get(level)
                 gold[level][str(record["id"])] = None if label is None else str(label)
     return gold
@@ -159,7 +172,9 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
             service.enrich(store, settings)
             enrich_seconds = time.perf_counter() - started
             print(f"enriched in {enrich_seconds:.1f} s", file=sys.stderr)
-            articles = arrival_order(store.list_articles(ArticleFilter(limit=None)))
+            articles = arrival_order(
+                store.list_articles(ArticleFilter(limit=None)), gold["published"]
+            )
             enrichments = [store.get_enrichment(a.id) for a in articles]
         finally:
             store.close()

@@ -47,9 +47,10 @@ _DATE = (
     rf"|{_WEEKDAY}?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH}),?\s+(?P<y2>\d{{4}})"
     r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2}))"
 )
+# A clock time after the date, also as word-tokenised text writes it ("10: 00", "9. 44 PM").
 _TIME = (
-    r"(?:\s*(?:[,|/-]|at)?\s*\d{1,2}(?:[:.]\d{2}){1,2}\s*(?:[ap]\.?m\.?|[AP]M)?"
-    r"(?:\s*\(?[A-Z]{2,5}(?:[+-]\d{1,2}(?::?\d{2})?)?\)?)?)?"
+    r"(?:\s*(?:[,|/-]|at)?\s*\d{1,2}(?:[:.] ?\d{2}){1,2}\s*(?:[ap]\.?m\.?|[AP]M|hrs)?"
+    r"(?:\s*\(?[A-Z]{2,5}(?:[+-]\d{1,2}(?:: ?\d{2})?)?\)?)?)?"
 )
 _DATE_LINE = re.compile(
     r"^(?:(?P<kind>(?:Last\s+)?Updated|(?:First\s+)?Published|Posted|(?:Last\s+)?Modified"
