@@ -229,3 +229,65 @@ def test_week_of_a_date_is_that_week() -> None:
 def test_the_year_in_company_reports(text: str, phrase: str, kind: str, value: str) -> None:
     time = _one(text, TUESDAY, phrase)
     assert (time.type, time.value) == (kind, value)
+
+
+FEBRUARY = "2016-02-10"  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "phrase", "value"),
+    [
+        # a noun "plans" is no future cue
+        ("On Friday, when the mayor dropped her holiday plans, crowds formed.", TUESDAY,
+         "Friday", "2016-09-02"),
+        # a plan that lay in the past points back
+        ("The bid had been due to lapse Friday, the firm said.", TUESDAY, "Friday", "2016-09-02"),
+        # "until" sets a deadline ahead, unless the clause is past perfect
+        ("The court gave the parties until Thursday to reply.", TUESDAY, "Thursday",
+         "2016-09-08"),
+        ("Until Monday, the police had not named a suspect.", TUESDAY, "Monday", "2016-09-05"),
+        # in February the year's autumn is still ahead: "last fall" is the year before
+        ("Hiring picked up last fall, the agency said.", FEBRUARY, "last fall", "2015-FA"),
+        ("Rents rose over the past year in most towns.", TUESDAY, "the past year", "2015"),
+        ("Revenue was flat in the latest fiscal year.", TUESDAY, "the latest fiscal year", "2015"),
+        ("The summit meets on June 8 and 9 in Oslo.", TUESDAY, "9", "2016-06-09"),
+        ("Crowds gathered in the summer of 2004 near the river.", TUESDAY, "the summer of 2004",
+         "2004-SU"),
+    ],
+)  # fmt: skip
+def test_tense_seasons_and_calendar_phrases(
+    text: str, published: str, phrase: str, value: str
+) -> None:
+    time = _one(text, published, phrase)
+    assert time.type == "DATE"
+    assert time.value == value
+
+
+def test_a_year_named_before_quarter_is_the_reported_quarter_of_that_year() -> None:
+    text = "Profit rose in the quarter, against a loss in the 2015 quarter."
+    assert _one(text, "2016-10-20", "the 2015 quarter").value == "2015-Q3"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "kind", "value"),
+    [
+        ("Two days later, the bridge reopened.", "Two days", "DURATION", "P2D"),
+        ("The alarm rang for a minute and a half.", "a minute and a half", "DURATION", "PT1M30S"),
+        ("The convoy will leave at 5 in the morning.", "5 in the morning", "TIME",
+         "2016-09-06T05:00"),
+    ],
+)  # fmt: skip
+def test_durations_and_spoken_clock_times(text: str, phrase: str, kind: str, value: str) -> None:
+    time = _one(text, TUESDAY, phrase)
+    assert (time.type, time.value) == (kind, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thousands joined the annual March for Peace downtown.",
+        "The senator appeared on the show 48 Hours to defend the bill.",
+    ],
+)
+def test_names_that_look_like_times_are_not_times(text: str) -> None:
+    assert find_times(text, TUESDAY) == ()

@@ -17,8 +17,9 @@ from storyline.errors import InputError
 
 _SEASON_ORDER = {"SP": 0, "SU": 1, "FA": 2, "WI": 3}
 _FUTURE = (
-    r"will|wo|'ll|shall|would|going\s+to|expected\s+to|expects?\s+to|likely\s+to|plans?"
-    r"|planned|planning|scheduled|due|set\s+to|intends?\s+to|hopes?\s+to|aims?\s+to|upcoming"
+    r"will|wo|'ll|shall|would|going\s+to|expected\s+to|expects?\s+to|likely\s+to"
+    r"|plan(?:s|ned)?\s+to|(?:is|are|be)\s+planned|planning|scheduled|due|set\s+to|intends?\s+to"
+    r"|hopes?\s+to|aims?\s+to|upcoming"
     r"|to\s+be(?:\s+\w+ed)?|is\s+to|are\s+to|effective|as\s+(?:soon|early)\s+as"
     r"|(?:was|were)\s+(?:planning|scheduled|expected|due|set|going)"
 )
@@ -28,15 +29,19 @@ _IRREGULAR = (
     "|thought|kept|sent|spent|stood|felt|grew|knew|drew|flew|threw|broke|chose|drove|fought"
     "|became|caught|taught|sought|meant|shot|swept|withdrew|slid|sank|sprang|quit|overtook|stole"
 )
+# "had been due to expire Friday": a plan that lay in the past is a past cue.
+_PAST_PLAN = r"had\s+been\s+(?:due|scheduled|expected|set|planned|slated)"
 _CUES = re.compile(
-    rf"(?i)(?P<f>\b(?:{_FUTURE})\b)|(?P<p>\b(?:{_IRREGULAR})\b)|(?P<w>\b\w{{3,}}ed\b)"
+    rf"(?i)(?P<pp>\b{_PAST_PLAN}\b)|(?P<f>\b(?:{_FUTURE})\b)|(?P<p>\b(?:{_IRREGULAR})\b)"
+    r"|(?P<w>\b\w{3,}ed\b)"
 )
 _NOT_PAST = frozenset(
     "need indeed hundred united speed proceed exceed embed preferred based unspecified "
     "limited proposed related detailed concerned interested advanced combined estimated "
     "adjusted reduced increased expected scheduled planned".split()
 )
-_DEADLINE = re.compile(r"(?i)\bby\s+(?:the\s+)?$")
+_DEADLINE = re.compile(r"(?i)\b(?:by\s+(?:the\s+)?|until\s+|till\s+)$")
+_PERFECT = re.compile(r"(?i)\bhad\s+(?:not\s+|n't\s+|already\s+)?\w+(?:ed|en|wn|ne)\b")
 _PASSIVE = re.compile(r"(?i)\b(?:is|are|be|been|being|am)\s+$")
 _BOUNDARY = re.compile(r"[.!?]\s+(?=[A-Z\"'])|\n")
 
@@ -76,8 +81,10 @@ def tense_near(text: str, start: int, end: int) -> int:
     than they are, so auxiliaries and the verb before the expression decide first.
     A deadline ("by Jan. 14") points forward.
     """
-    if _DEADLINE.search(text, max(0, start - 12), start):
-        return 1
+    if _DEADLINE.search(text, max(0, start - 15), start):
+        left, right = sentence_around(text, start, end, 80)
+        if not _PERFECT.search(text, left, right):  # "had filed reports by Monday": done
+            return 1
     if text.startswith("'s", end):  # "Wednesday's ruling": news reports done things
         return -1
     left, right = sentence_around(text, start, end, 80)
@@ -188,6 +195,8 @@ def _season(dct: date, code: str, offset: int | None, tense: int) -> str:
     current = _SEASON_ORDER["WI" if dct.month in (12, 1, 2) else
                            "SP" if dct.month < 6 else "SU" if dct.month < 9 else "FA"]  # fmt: skip
     target = _SEASON_ORDER[code]
+    if dct.month < 3 and code != "WI":  # in January the year's spring, summer and fall lie ahead
+        current = -1
     if offset is None:
         offset = (
             -1 if tense < 0 and target > current else 1 if tense > 0 and target < current else 0
@@ -304,7 +313,7 @@ def resolve_spec(spec: Spec, dct: date | None, tense: int = 0) -> str | None:
         value = f"{year}-{'Q' if spec.kind == 'quarter' else 'H'}{spec.target}"
     elif spec.kind == "yago":
         year, month = _add_months(dct.year, dct.month, -3)
-        value = f"{year - 1}-Q{(month - 1) // 3 + 1}"
+        value = f"{spec.year or year - 1}-Q{(month - 1) // 3 + 1}"
     else:
         value = spec.value
     if value is not None and spec.part:

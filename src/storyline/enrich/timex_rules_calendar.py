@@ -24,6 +24,7 @@ from storyline.enrich.timex_words import (
     MONTH_FULL,
     ORDINALS,
     PARTS_OF_DAY,
+    SEASONS,
     WEEKDAY,
     WEEKDAYS,
     YEAR,
@@ -71,6 +72,20 @@ def _month_day(m: re.Match[str], text: str) -> Spec | None:
                 mod=mod_of(group(m, "pre")))  # fmt: skip
 
 
+# "on May 4 and 5": the second day is a date of its own, in the same month.
+@rule(
+    rf"(?P<mon>{MONTH})\s+(?P<day>{DAY})\s*(?:and|or|to|through|-|–)\s*(?P<t>{DAY})(?!\s*(?:{MONTH}|%|percent))"
+)
+def _second_day(m: re.Match[str], text: str) -> Spec | None:
+    first, second = day_number(m["day"]), day_number(m["t"])
+    if not first < second <= 31:
+        return None
+    year = re.match(r",?\s*(\d{4})\b", text[m.end() :])
+    if year:
+        return Spec("DATE", value=f"{year[1]}-{month_number(m['mon']):02d}-{second:02d}")
+    return Spec("DATE", "month", target=month_number(m["mon"]), day=second)
+
+
 @rule(rf"(?i:the\s+week\s+of)\s+(?P<mon>{MONTH})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?")
 def _week_of(m: re.Match[str], text: str) -> Spec:
     """ "the week of March 6": the week holding that day."""
@@ -98,12 +113,27 @@ _MAY_AFTER = "|".join(
 )
 
 
+_MARCH_NOUN = re.compile(r"(?<=March)\s+(?:for|of\s+the|against)\s")
+_MARCH_LEAD = re.compile(r"(?i)(?:\bthe|\ba|\bannual|``|\")\s*$")
+
+
 @rule(
     rf"{PREFIX}?(?:{REL}\s+)?(?P<mon>{MONTH_FULL}|(?:{_MAY_AFTER})May(?!\w))(?:(?:\s+of)?\s+(?P<yrel>(?i:this|last|next))\s+(?i:year)(?!\w))?"
 )
-def _month_alone(m: re.Match[str], text: str) -> Spec:
+def _month_alone(m: re.Match[str], text: str) -> Spec | None:
+    if _MARCH_NOUN.match(text, m.end()) and _MARCH_LEAD.search(text, 0, m.start()):
+        return None  # "the annual March for Peace": a procession, not the month
     return Spec("DATE", "month", target=month_number(m["mon"]), offset=rel_offset(group(m, "rel")),
                 year_offset=rel_offset(m["yrel"]), mod=mod_of(group(m, "pre")))  # fmt: skip
+
+
+@rule(
+    rf"(?:(?i:the)\s+)?(?:(?P<pre>(?i:early|late|mid))(?:-|\s+))?(?P<season>(?i:spring|summer|fall|autumn|winter))(?:\s+of)?,?\s+(?P<year>{YEAR})"
+)
+def _season_year(m: re.Match[str], text: str) -> Spec:
+    """ "the summer of 1998", "winter 2001": that season of that year."""
+    value = f"{m['year']}-{SEASONS[m['season'].lower()]}"
+    return Spec("DATE", value=value, mod=mod_of(m["pre"]))
 
 
 # --- years, decades, centuries --------------------------------------------------------
@@ -199,6 +229,12 @@ def _quarter_adjective(m: re.Match[str], text: str) -> Spec | None:
     return _quarter(m, text)
 
 
+# "the 1988 quarter" in a quarterly report: the same quarter as the one just reported.
+@rule(rf"(?:(?i:the)\s+)?(?P<year>{YEAR})\s+(?:(?i:fiscal)\s+)?(?i:quarter)(?![\w-])")
+def _year_quarter(m: re.Match[str], text: str) -> Spec:
+    return Spec("DATE", "yago", year=int(m["year"]))
+
+
 @rule(
     rf"(?i:(?:the\s+)?(?P<h>first|second)\s+half)(?:\s+of\s+(?:(?P<year>{YEAR})|(?P<rel>(?i:this|last|next))\s+year|(?i:the\s+year)))?"
 )
@@ -270,6 +306,21 @@ def _clock(m: re.Match[str], text: str) -> Spec:
     hour = int(m["h"]) % 12 + (12 if m["ampm"].lower().startswith("p") else 0)
     minute = m["min"] or "00"
     return Spec("TIME", "day", offset=0, part=f"T{hour:02d}:{minute}", mod=mod_of(m["pre"]))
+
+
+_SPOKEN_HALF = {"morning": 0, "afternoon": 12, "evening": 12, "night": 12}
+
+
+# "at 4 in the morning", "at 8 o'clock in the evening"
+@rule(
+    r"(?<![\d.:$])(?P<h>1[0-2]|0?[1-9])(?::(?P<min>[0-5]\d))?(?:\s+o'clock)?\s+in\s+the\s+(?P<part>(?i:morning|afternoon|evening|night))(?!\w)"
+)
+def _clock_spoken(m: re.Match[str], text: str) -> Spec:
+    hour = int(m["h"]) % 12
+    part = m["part"].lower()
+    if not (part == "night" and hour < 5):
+        hour += _SPOKEN_HALF[part]
+    return Spec("TIME", "day", offset=0, part=f"T{hour:02d}:{m['min'] or '00'}")
 
 
 @rule(

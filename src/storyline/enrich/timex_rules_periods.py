@@ -53,6 +53,9 @@ def _unit_ref(m: re.Match[str], text: str) -> Spec | None:
         if season:
             return Spec("DATE", "season", value=season, offset=-1 if "past" in rel else 1)
         code = UNITS[unit][0]
+        if code == "Y" and "current" not in rel:  # "over the past year": last year
+            offset = 1 if rel in {"the next", "the coming"} else -1
+            return Spec("DATE", "unit", unit=unit, offset=offset)
         if code == "WE":
             return Spec("DURATION", value="P2D")
         if code == "E":
@@ -107,23 +110,27 @@ def _the_weekend(m: re.Match[str], text: str) -> Spec:
 
 # --- durations and distances from the DCT ----------------------------------------------------
 @rule(
-    rf"(?P<mod>{DURATION_MOD})?(?:(?i:the|each\s+of\s+the)\s+(?P<rel>(?i:past|last|next|first|final|previous|coming|following|latest|preceding|remaining|initial|same|current|ensuing|subsequent)\s+)?)?(?P<num>{NUMBER})(?:\s+(?i:or\s+(?:so|more)))?[\s-]+(?:(?i:more|additional|straight|consecutive|full|long|short|extra)\s+)?(?P<unit>{UNIT})(?:(?P<adj>-(?i:long|old))|(?:\s+(?i:or\s+so))?\s+(?P<ago>(?i:ago|earlier|later|from\s+now|hence|ahead)))?(?![\w-])"
+    rf"(?P<mod>{DURATION_MOD})?(?:(?i:the|each\s+of\s+the)\s+(?P<rel>(?i:past|last|next|first|final|previous|coming|following|latest|preceding|remaining|initial|same|current|ensuing|subsequent)\s+)?)?(?P<num>{NUMBER})(?:\s+(?i:or\s+(?:so|more)))?[\s-]+(?:(?i:more|additional|straight|consecutive|full|long|short|extra)\s+)?(?P<unit>{UNIT})(?P<half>\s+(?i:and\s+a\s+half))?(?:(?P<adj>-(?i:long|old))|(?:\s+(?i:or\s+so))?\s+(?P<ago>(?i:ago|earlier|from\s+now|hence|ahead)))?(?![\w-])"
 )
 def _duration(m: re.Match[str], text: str) -> Spec | None:
     unit = unit_of(m["unit"])
     amount = number_of(m["num"])
+    if m["half"] and amount is not None:  # "a minute and a half"
+        amount += 0.5
     after = text[m.end() : m.end() + 4]
     num_word = m["num"].lower()
     if (m["adj"] or "").lower() == "-old" or (unit == "quarter" and after.startswith(" of")):
         return None
     if unit == "second" and num_word in {"a", "an"}:
         return None
+    if m["num"][0].isdigit() and m["unit"][0].isupper():
+        return None  # "on CBS's 60 Minutes": a title
     if unit == "year" and _AGE.match(text, m.end()):
         return None
     code, is_time = UNITS[unit]
     mod = mod_of(m["mod"])
     ago = (m["ago"] or "").lower()
-    if ago in {"ago", "earlier", "later", "from now", "hence"}:
+    if ago in {"ago", "earlier", "from now", "hence"}:
         sign = -1 if ago in {"ago", "earlier"} else 1
         return Spec("DATE", "ago", unit=unit, offset=sign, amount=amount, mod=mod)
     if num_word in {"a", "an"} and not m["rel"] and not m["mod"]:

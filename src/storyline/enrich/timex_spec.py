@@ -23,7 +23,7 @@ class Spec:
     ``None`` = from tense), ``unit`` (the ``unit`` containing the DCT moved by
     ``offset``), ``ago`` (``amount`` units before/after the DCT, sign in ``offset``),
     ``quarter``/``half`` (``target`` of the year ``year`` or DCT year + ``offset``),
-    ``yago`` (the quarter before the DCT's, one year earlier).
+    ``yago`` (the quarter before the DCT's, one year earlier, or of ``year`` when given).
     """
 
     type: str
