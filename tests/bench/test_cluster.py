@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from storyline.bench.cluster import (
+    LEVELS,
     adjusted_rand,
     arrival_order,
     bcubed,
@@ -19,16 +20,10 @@ from storyline.bench.cluster import (
 from storyline.errors import BenchError
 from storyline.models import Article
 from storyline.settings import Settings
+from tests.conftest import assert_floors
 
 GOLD = ["A", "A", "A", "B", "B"]
 PRED = [1, 1, 2, 2, 2]
-
-# Floors for the slow runs (to move into tests/quality_floors.json).
-FLOORS = {
-    "basil": ("event", 0.95),
-    "ecbplus": ("event", 0.80),  # 0.812 in the records' own order (null dates by id)
-    "t17": ("story", 0.90),
-}
 
 
 def test_bcubed_by_hand() -> None:
@@ -136,6 +131,11 @@ def test_run_without_articles_file_names_the_folder(tmp_path: Path) -> None:
     ],
 )
 def test_cluster_floor_on_development_sets(shared_data: Path, name: str) -> None:
-    level, floor = FLOORS[name]
     result = run(shared_data / "cluster" / name, Settings())
-    assert result[level]["bcubed_f1"] >= floor, result
+    flat = {
+        f"{level}_{key}": value
+        for level in LEVELS
+        if level in result
+        for key, value in result[level].items()
+    }
+    assert_floors(f"cluster/{name}", flat)
