@@ -81,13 +81,12 @@ def tense_near(text: str, start: int, end: int) -> int:
     than they are, so auxiliaries and the verb before the expression decide first.
     A deadline ("by Jan. 14") points forward.
     """
-    if _DEADLINE.search(text, max(0, start - 15), start):
-        left, right = sentence_around(text, start, end, 80)
-        if not _PERFECT.search(text, left, right):  # "had filed reports by Monday": done
-            return 1
+    left, right = sentence_around(text, start, end, 80)
+    # a deadline points forward, unless done already ("had filed reports by Monday")
+    if _DEADLINE.search(text, max(0, start - 15), start) and not _PERFECT.search(text, left, right):
+        return 1
     if text.startswith("'s", end):  # "Wednesday's ruling": news reports done things
         return -1
-    left, right = sentence_around(text, start, end, 80)
     ranked: list[tuple[int, int]] = []  # (distance, position) -> sign
     signs: dict[tuple[int, int], int] = {}
     for cue in _CUES.finditer(text, left, right):
