@@ -291,3 +291,41 @@ def test_durations_and_spoken_clock_times(text: str, phrase: str, kind: str, val
 )
 def test_names_that_look_like_times_are_not_times(text: str) -> None:
     assert find_times(text, TUESDAY) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Now, the spokesman said, the plan has changed.", "Now"),
+        ('"Now, we wait," she said.', "Now"),
+        ("Music shapes today's youth more than ever.", "today"),
+        ("Phones power today's global economy.", "today"),
+    ],
+)
+def test_discourse_now_and_generic_today_are_not_times(text: str, absent: str) -> None:
+    assert absent not in [t.text for t in find_times(text, TUESDAY)]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("Prices are now higher, the agency said.", "now", "PRESENT_REF"),
+        ("The board meets again now, the chairman said.", "now", "PRESENT_REF"),
+        ("Today's meeting was cancelled.", "Today", TUESDAY),
+    ],
+)
+def test_present_now_and_specific_today_stay_times(text: str, phrase: str, value: str) -> None:
+    assert _one(text, TUESDAY, phrase).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("The town has been divided for decades.", "decades", "PXY"),
+        ("It ended a decades-long feud.", "decades-long", "PXY"),
+        ("The feud lasted two decades.", "two decades", "P20Y"),
+        ("The church stood for centuries.", "centuries", "PXC"),
+    ],
+)
+def test_decades_are_counted_in_years(text: str, phrase: str, value: str) -> None:
+    assert _one(text, TUESDAY, phrase).value == value

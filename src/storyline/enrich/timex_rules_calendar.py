@@ -265,13 +265,19 @@ def _quarter_ref(m: re.Match[str], text: str) -> Spec | None:
 # --- days relative to the DCT ------------------------------------------------------------
 _DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
 _PART = r"(?P<part>(?i:morning|afternoon|evening|night))"
+_GENERIC_TODAY = re.compile(
+    r"(?i)['’]s\s+(?:\w+\s+)?(?:world|youth|society|generation|young|kids|children|teenagers"
+    r"|computers|technology|economy|standards|families|consumers|students|workers)\b"
+)
 
 
 @rule(
     rf"(?i:(?:(?P<edge>early|late|earlier|later)\s+)?(?P<word>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|tonight|yesterday|tomorrow))(?:\s+{_PART})?(?!\w)"
 )
-def _day_word(m: re.Match[str], text: str) -> Spec:
+def _day_word(m: re.Match[str], text: str) -> Spec | None:
     word = m["word"].lower()
+    if word == "today" and _GENERIC_TODAY.match(text, m.end()):
+        return None  # "today's youth": the present age in general, not the day
     offset = -2 if "before" in word else 2 if "after" in word else _DAY_WORDS[word]
     part = PARTS_OF_DAY[m["part"].lower()] if m["part"] else "TNI" if word == "tonight" else ""
     return Spec("TIME" if part else "DATE", "day", offset=offset, part=part, mod=mod_of(m["edge"]))

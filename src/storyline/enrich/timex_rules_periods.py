@@ -121,8 +121,8 @@ def _duration(m: re.Match[str], text: str) -> Spec | None:
     num_word = m["num"].lower()
     if (m["adj"] or "").lower() == "-old" or (unit == "quarter" and after.startswith(" of")):
         return None
-    if unit == "second" and num_word in {"a", "an"}:
-        return None
+    if num_word in {"a", "an"} and (unit == "second" or m["unit"].lower().endswith("s")):
+        return None  # "a decades-long feud": the article belongs to the noun
     if m["num"][0].isdigit() and m["unit"][0].isupper():
         return None  # "on CBS's 60 Minutes": a title
     if unit == "year" and _AGE.match(text, m.end()):
@@ -148,7 +148,9 @@ def _period(amount: float | None, code: str, is_time: bool) -> str:
         return "P2D" if amount == 1 else f"P{'X' if amount is None else int(amount)}WE"
     if code in {"E", "C", "L"}:
         years = {"E": 10, "C": 100, "L": 1000}[code]
-        return f"P{'X' if amount is None else _fmt(amount * years)}{'Y' if amount else code}"
+        if amount is None:  # "decades" is some number of years, as "two decades" is P20Y
+            return "PXY" if code == "E" else f"PX{code}"
+        return f"P{_fmt(amount * years)}Y"
     if code == "F":
         return f"P{'X' if amount is None else _fmt(amount * 2)}W"
     prefix = "PT" if is_time else "P"
@@ -178,7 +180,7 @@ def _vague_duration(m: re.Match[str], text: str) -> Spec | None:
     if m["lead"] and m["lead"].lower() == "in" and not m["q"]:
         return None
     code, is_time = UNITS[unit_of(m["unit"])]
-    code = {"E": "E", "C": "C"}.get(code, code)
+    code = "Y" if code == "E" else code  # "for decades": some number of years, like "two decades"
     return Spec("DURATION", value=f"{'PT' if is_time else 'P'}X{code}")
 
 
@@ -228,5 +230,11 @@ _FUZZY = {
 @rule(
     r"(?i:now|currently|current|nowadays|these\s+days|at\s+present|the\s+present|recently|lately|the\s+past|the\s+(?:near\s+)?future)(?![\w-])"
 )
-def _fuzzy(m: re.Match[str], text: str) -> Spec:
+def _fuzzy(m: re.Match[str], text: str) -> Spec | None:
+    if _DISCOURSE_NOW.match(text, m.start()) and _SENTENCE_START.search(text, 0, m.start()):
+        return None  # "Now, he says ...": a discourse marker, not the present
     return Spec("DATE", value=_FUZZY[re.sub(r"\s+", " ", m[0].lower())])
+
+
+_DISCOURSE_NOW = re.compile(r"Now\s*,")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]['\"`]*\s+|\n\s*|^\s*['\"`]+)$")
