@@ -329,3 +329,18 @@ def test_present_now_and_specific_today_stay_times(text: str, phrase: str, value
 )
 def test_decades_are_counted_in_years(text: str, phrase: str, value: str) -> None:
     assert _one(text, TUESDAY, phrase).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The fire broke out on March 3, 2015. It was put out at 10 p.m. by crews.",
+         "2015-03-03T22:00"),
+        ("On Friday the crowd grew. By noon the square was full.", "2016-09-02T12:00"),
+        ("The report came out in March 2015. Crews left at 10 p.m. with gear.", "2016-09-06T22:00"),
+        ("Crews left at 10 p.m. with their gear.", "2016-09-06T22:00"),
+    ],
+)  # fmt: skip
+def test_bare_clock_times_take_the_day_last_spoken_of(text: str, value: str) -> None:
+    clock = next(t for t in find_times(text, TUESDAY) if t.type == "TIME")
+    assert clock.value == value

@@ -10,7 +10,8 @@ publication date is unknown and :func:`resolve_times` fills them in once it is k
 Expressions that point back at a time already spoken of ("that day", "later that year",
 "the following month") resolve against the last date mentioned before them (HeidelTime's
 "last mentioned date"), and against the publication date when there is none; their
-``anchor`` is the date they were resolved against.
+``anchor`` is the date they were resolved against. A bare clock time ("at 10 p.m.") does the
+same when the last date mentioned is a day.
 """
 
 from __future__ import annotations
@@ -100,6 +101,9 @@ def _express(
 ) -> TimeExpr:
     spec = _in_context(cand.spec, quarterly)
     anchor = dct.isoformat() if dct is not None else None
+    if _is_bare_clock(spec) and reference is not None and len(reference) == 10:
+        # "at 10 p.m." in a story about a day already named: that day's clock
+        spec = Spec(spec.type, "ref", unit="day", offset=0, part=spec.part, mod=spec.mod)
     if spec.kind == "ref":
         value = resolve_reference(spec, reference, dct)
         anchor = reference or anchor
@@ -126,3 +130,9 @@ def _in_context(spec: Spec, quarterly: bool) -> Spec:
     if quarterly and spec.kind == "ago" and one_year_back:
         return Spec(spec.type, "yago", mod=spec.mod)
     return spec
+
+
+def _is_bare_clock(spec: Spec) -> bool:
+    """A clock time with no day of its own ("at 10 p.m."), not "tonight" or "this morning"."""
+    clock = spec.part[1:2].isdigit()
+    return spec.type == "TIME" and spec.kind == "day" and spec.offset == 0 and clock
