@@ -344,3 +344,32 @@ def test_decades_are_counted_in_years(text: str, phrase: str, value: str) -> Non
 def test_bare_clock_times_take_the_day_last_spoken_of(text: str, value: str) -> None:
     clock = next(t for t in find_times(text, TUESDAY) if t.type == "TIME")
     assert clock.value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "phrase", "value"),
+    [
+        ("Pilgrims gathered as Easter week began.", "2000-04-17", "Easter week", "2000-W16"),
+        ("Shops will close on Good Friday.", "2016-03-01", "Good Friday", "2016-03-25"),
+        ("The church was full last Easter.", TUESDAY, "last Easter", "2016-03-27"),
+        ("Markets reopen on Easter Monday.", "2019-04-10", "Easter Monday", "2019-04-22"),
+    ],
+)
+def test_easter_cycle_feasts(text: str, published: str, phrase: str, value: str) -> None:
+    assert _one(text, published, phrase).value == value
+
+
+def test_easter_island_is_a_place() -> None:
+    assert find_times("They sailed to Easter Island.", TUESDAY) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("They left their third day-long meeting.", "day-long", "P1D"),
+        ("A year-long inquiry ended.", "year-long", "P1Y"),
+        ("A two-hour-long hearing ended.", "two-hour-long", "PT2H"),
+    ],
+)
+def test_unit_long_adjectives_are_one_unit(text: str, phrase: str, value: str) -> None:
+    assert _one(text, TUESDAY, phrase).value == value

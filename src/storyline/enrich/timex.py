@@ -33,7 +33,7 @@ from storyline.models import TimeExpr
 
 __all__ = ["find_times", "resolve_times"]
 
-_TENSE_KINDS = frozenset({"weekday", "month", "season", "quarter", "holiday"})
+_TENSE_KINDS = frozenset({"weekday", "month", "season", "quarter", "holiday", "easter"})
 _DATED = frozenset({"DATE", "TIME"})
 _QUARTER_TALK = re.compile(r"(?i)\bquarter|\bquarterly")
 

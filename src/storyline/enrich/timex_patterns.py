@@ -1,7 +1,8 @@
 """Recognition of time expressions: run every timex rule, keep the best spans.
 
 The rules (HeidelTime-style regexes with builders) live in
-:mod:`storyline.enrich.timex_rules_calendar` and :mod:`storyline.enrich.timex_rules_periods`;
+:mod:`storyline.enrich.timex_rules_calendar`, :mod:`storyline.enrich.timex_rules_holidays` and
+:mod:`storyline.enrich.timex_rules_periods`;
 each match becomes a :class:`~storyline.enrich.timex_spec.Spec`, which
 :mod:`storyline.enrich.timex_resolve` turns into a TIMEX3 value. Overlapping matches are
 settled by length (longest wins, then rule order), and a clock time next to a day
@@ -13,11 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from storyline.enrich import timex_rules_calendar, timex_rules_periods
+from storyline.enrich import timex_rules_calendar, timex_rules_holidays, timex_rules_periods
 from storyline.enrich.timex_spec import RULES, Candidate, Spec
 
 __all__ = ["Candidate", "Spec", "recognise"]
-_LOADED = (timex_rules_calendar, timex_rules_periods)  # rules register on import
+_LOADED = (
+    timex_rules_calendar,
+    timex_rules_holidays,
+    timex_rules_periods,
+)  # rules register on import
 
 
 def recognise(text: str) -> list[Candidate]:

@@ -217,6 +217,27 @@ def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> str:
     return day.isoformat()
 
 
+def _easter(year: int) -> date:
+    """Easter Sunday of ``year`` (Gregorian calendar, anonymous computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    w = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * w) // 433
+    month = (h + w - 7 * m + 90) // 25
+    return date(year, month, (h + w - 7 * m + 33 * month + 19) % 32)
+
+
+def _easter_feast(dct: date, days: int, unit: str | None, offset: int | None, tense: int) -> str:
+    """A day ``days`` from Easter Sunday (or Easter's week), in the year tense points to."""
+    this_year = _easter(dct.year) + timedelta(days=days)
+    year = _month_year(dct, this_year.month, this_year.day, offset, tense)
+    feast = _easter(year) + timedelta(days=days)
+    return _week(feast) if unit == "week" else feast.isoformat()
+
+
 _REFERENCE = re.compile(r"(\d{4})(?:-(?:Q(?P<q>[1-4])|(?P<m>\d\d)(?:-(?P<d>\d\d))?))?(?:T|$)")
 
 
@@ -299,6 +320,8 @@ def resolve_spec(spec: Spec, dct: date | None, tense: int = 0) -> str | None:
         if spec.value == "election":
             value = (date.fromisoformat(value) + timedelta(days=1)).isoformat()
         return value
+    elif spec.kind == "easter":
+        return _easter_feast(dct, int(spec.amount or 0), spec.unit, spec.offset, tense)
     elif spec.kind == "unit" and spec.unit is not None:
         value = _unit(dct, spec.unit, spec.offset or 0)
     elif spec.kind == "ago" and spec.unit is not None:

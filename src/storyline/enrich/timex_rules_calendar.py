@@ -341,30 +341,3 @@ def _clock24(m: re.Match[str], text: str) -> Spec:
 )
 def _named_time(m: re.Match[str], text: str) -> Spec:
     return Spec("TIME", "day", offset=0, part=PARTS_OF_DAY[re.sub(r"\s+", " ", m["word"].lower())])
-
-
-# --- holidays --------------------------------------------------------------------------------
-_FIXED_HOLIDAYS = {
-    "christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
-    "new year's day": (1, 1), "new year's eve": (12, 31), "independence day": (7, 4),
-    "halloween": (10, 31), "valentine's day": (2, 14), "veterans day": (11, 11),
-}  # fmt: skip
-# floating holidays: (month, weekday 1-7, nth; -1 = last), Election Day = Tuesday after 1st Monday
-_FLOATING = {
-    "thanksgiving": (11, 4, 4), "thanksgiving day": (11, 4, 4), "labor day": (9, 1, 1),
-    "memorial day": (5, 1, -1), "election day": (11, 1, 1),
-}  # fmt: skip
-
-
-@rule(
-    r"(?:(?P<rel>(?i:last|next|this))\s+)?(?P<name>Christmas(?:\s+(?:Day|Eve))?|New\s+Year's\s+(?:Day|Eve)|Independence\s+Day|Halloween|Valentine's\s+Day|Veterans\s+Day|Thanksgiving(?:\s+Day)?|Labor\s+Day|Memorial\s+Day|Election\s+Day)(?!\w)"
-)
-def _holiday(m: re.Match[str], text: str) -> Spec:
-    name = re.sub(r"\s+", " ", m["name"].lower())
-    offset = rel_offset(m["rel"])
-    if name in _FIXED_HOLIDAYS:
-        month, day = _FIXED_HOLIDAYS[name]
-        return Spec("DATE", "month", target=month, day=day, offset=offset)
-    month, weekday, nth = _FLOATING[name]
-    return Spec("DATE", "holiday", target=month, day=weekday, amount=nth, offset=offset,
-                value="election" if name == "election day" else None)  # fmt: skip

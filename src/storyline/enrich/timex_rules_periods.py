@@ -121,8 +121,9 @@ def _duration(m: re.Match[str], text: str) -> Spec | None:
     num_word = m["num"].lower()
     if (m["adj"] or "").lower() == "-old" or (unit == "quarter" and after.startswith(" of")):
         return None
-    if num_word in {"a", "an"} and (unit == "second" or m["unit"].lower().endswith("s")):
-        return None  # "a decades-long feud": the article belongs to the noun
+    plural_or_adjective = m["unit"].lower().endswith("s") or m["adj"] is not None
+    if num_word in {"a", "an"} and (unit == "second" or plural_or_adjective):
+        return None  # "a decades-long feud", "a year-long inquiry": the article is the noun's
     if m["num"][0].isdigit() and m["unit"][0].isupper():
         return None  # "on CBS's 60 Minutes": a title
     if unit == "year" and _AGE.match(text, m.end()):
@@ -182,6 +183,13 @@ def _vague_duration(m: re.Match[str], text: str) -> Spec | None:
     code, is_time = UNITS[unit_of(m["unit"])]
     code = "Y" if code == "E" else code  # "for decades": some number of years, like "two decades"
     return Spec("DURATION", value=f"{'PT' if is_time else 'P'}X{code}")
+
+
+# "a day-long meeting", "a year-long inquiry": one unit, said as an adjective
+@rule(r"(?i:(?P<unit>hour|day|week|month|year)-long)(?![\w-])")
+def _unit_long(m: re.Match[str], text: str) -> Spec:
+    code, is_time = UNITS[m["unit"].lower()]
+    return Spec("DURATION", value=_period(1, code, is_time))
 
 
 # --- sets and fuzzy references ---------------------------------------------------------------

@@ -23,7 +23,9 @@ class Spec:
     ``None`` = from tense), ``unit`` (the ``unit`` containing the DCT moved by
     ``offset``), ``ago`` (``amount`` units before/after the DCT, sign in ``offset``),
     ``quarter``/``half`` (``target`` of the year ``year`` or DCT year + ``offset``),
-    ``yago`` (the quarter before the DCT's, one year earlier, or of ``year`` when given).
+    ``yago`` (the quarter before the DCT's, one year earlier, or of ``year`` when given),
+    ``holiday`` (the ``amount``-th weekday ``day`` of month ``target``), ``easter`` (``amount``
+    days from Easter Sunday, its week when ``unit`` is ``week``).
     """
 
     type: str
