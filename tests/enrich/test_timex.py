@@ -373,3 +373,16 @@ def test_easter_island_is_a_place() -> None:
 )
 def test_unit_long_adjectives_are_one_unit(text: str, phrase: str, value: str) -> None:
     assert _one(text, TUESDAY, phrase).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("The day before last Tuesday's hearing, he met them.", "The day before last Tuesday",
+         "2016-08-29"),
+        ("Stores reopened the day after Christmas.", "the day after Christmas", "2015-12-26"),
+        ("He left the day before March 3, 2015.", "the day before March 3, 2015", "2015-03-02"),
+    ],
+)  # fmt: skip
+def test_the_day_before_or_after_a_named_day(text: str, phrase: str, value: str) -> None:
+    assert _one(text, TUESDAY, phrase).value == value

@@ -42,7 +42,31 @@ def recognise(text: str) -> list[Candidate]:
         if all(end <= c.start or start >= c.end for c in taken):
             taken.append(Candidate(start, end, spec))
     taken.sort(key=lambda c: c.start)
-    return _merge_times(text, taken)
+    return _day_around(text, _merge_times(text, taken))
+
+
+_DAY_AROUND = re.compile(r"(?i)\b(?:the\s+)?day\s+(before|after)\s+$")
+_DAYS = frozenset({"weekday", "day", "holiday", "easter"})
+
+
+def _day_around(text: str, found: list[Candidate]) -> list[Candidate]:
+    """ "the day before Tuesday": the day next to a named day, one expression."""
+    result: list[Candidate] = []
+    for cand in found:
+        spec = cand.spec
+        named_day = spec.kind in _DAYS or (spec.kind == "month" and spec.day is not None)
+        if spec.kind == "abs":
+            named_day = spec.value is not None and len(spec.value) == 10
+        lead = _DAY_AROUND.search(text, max(0, cand.start - 20), cand.start)
+        if lead is None or not named_day or spec.unit or spec.part == "WE" or spec.type != "DATE":
+            result.append(cand)
+            continue
+        shift = -1 if lead[1].lower() == "before" else 1
+        start = lead.start()
+        if result and result[-1].end > start:
+            result.pop()  # "the day" alone was taken as a reference back
+        result.append(Candidate(start, cand.end, replace(spec, shift=shift)))
+    return result
 
 
 _JOIN = re.compile(r"\s*,?\s*(?:(?i:on|of)\s+)?")

@@ -291,6 +291,18 @@ def resolve_reference(spec: Spec, reference: str | None, dct: date | None) -> st
 
 def resolve_spec(spec: Spec, dct: date | None, tense: int = 0) -> str | None:
     """TIMEX3 value of ``spec``; ``None`` when it needs a DCT and none is given."""
+    value = _resolve(spec, dct, tense)
+    day = _DAY_VALUE.match(value or "")
+    if spec.shift and value is not None and day is not None:
+        moved = date.fromisoformat(day[0]) + timedelta(days=spec.shift)
+        return moved.isoformat() + value[10:]
+    return value
+
+
+_DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _resolve(spec: Spec, dct: date | None, tense: int) -> str | None:
     if spec.kind == "abs":
         return spec.value
     if dct is None:

@@ -25,7 +25,8 @@ class Spec:
     ``quarter``/``half`` (``target`` of the year ``year`` or DCT year + ``offset``),
     ``yago`` (the quarter before the DCT's, one year earlier, or of ``year`` when given),
     ``holiday`` (the ``amount``-th weekday ``day`` of month ``target``), ``easter`` (``amount``
-    days from Easter Sunday, its week when ``unit`` is ``week``).
+    days from Easter Sunday, its week when ``unit`` is ``week``). ``shift`` moves a resolved
+    day by that many days ("the day before Tuesday").
     """
 
     type: str
@@ -40,6 +41,7 @@ class Spec:
     year_offset: int | None = None
     part: str = ""
     mod: str | None = None
+    shift: int = 0
 
 
 @dataclass(frozen=True)
