@@ -386,3 +386,20 @@ def test_unit_long_adjectives_are_one_unit(text: str, phrase: str, value: str) -
 )  # fmt: skip
 def test_the_day_before_or_after_a_named_day(text: str, phrase: str, value: str) -> None:
     assert _one(text, TUESDAY, phrase).value == value
+
+
+def test_annually_is_a_set_of_recurring_events() -> None:
+    time = _one("The parade is held here annually in May.", TUESDAY, "annually")
+    assert (time.type, time.value) == ("SET", "P1Y")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sales should rise 8% annually through 2020.",
+        "The cut saves $4 million annually.",
+        "The firm has been doubling its profits annually.",
+    ],
+)
+def test_annual_rates_are_not_sets(text: str) -> None:
+    assert "annually" not in [t.text for t in find_times(text, TUESDAY)]

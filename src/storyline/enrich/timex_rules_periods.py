@@ -200,9 +200,18 @@ _SET_WORDS = {
 }  # fmt: skip
 
 
-@rule(r"(?i:daily|nightly|weekly|biweekly|monthly|yearly|hourly)(?!\w)")
-def _set_word(m: re.Match[str], text: str) -> Spec:
-    return Spec("SET", value=_SET_WORDS[m[0].lower()])
+@rule(r"(?i:daily|nightly|weekly|biweekly|monthly|yearly|hourly|(?:semi|bi)?annually)(?!\w)")
+def _set_word(m: re.Match[str], text: str) -> Spec | None:
+    word = m[0].lower()
+    if word.endswith("annually") and _RATE.search(text, max(0, m.start() - 40), m.start()):
+        return None  # "sales rise 8% annually", "$2 million annually": a rate, not recurring events
+    return Spec("SET", value=_SET_WORDS[word])
+
+
+_RATE = re.compile(
+    r"(?i)(?:(?:\d|%|percent|million|billion|thousand|units|shares)\S*\s+(?:\w+\s+)?"
+    r"|\b(?:doubl|tripl|grow|grew|ris|rose|increas|declin|fell|fall|compound)\w*\s+(?:\w+\s+){0,2})$"
+)
 
 
 @rule(
