@@ -403,3 +403,11 @@ def test_annually_is_a_set_of_recurring_events() -> None:
 )
 def test_annual_rates_are_not_sets(text: str) -> None:
     assert "annually" not in [t.text for t in find_times(text, TUESDAY)]
+
+
+def test_a_distant_tense_cue_decides_when_none_is_near() -> None:
+    text = (
+        "The envoy will fly for sixteen hours to reach the capital of the island nation, "
+        "her first stop this month, on Thursday, and then go on to the coast."
+    )
+    assert _one(text, TUESDAY, "Thursday").value == "2016-09-08"

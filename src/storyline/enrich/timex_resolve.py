@@ -78,10 +78,16 @@ def tense_near(text: str, start: int, end: int) -> int:
     """-1 when the tense cue governing ``text[start:end]`` is past, +1 future, 0 none.
 
     The nearest cue wins; ``-ed`` words and cues on the right count as farther away
-    than they are, so auxiliaries and the verb before the expression decide first.
+    than they are, so auxiliaries and the verb before the expression decide first. Cues
+    are looked for within 80 characters, and within 120 when there are none so near.
     A deadline ("by Jan. 14") points forward.
     """
-    left, right = sentence_around(text, start, end, 80)
+    sign = _tense_within(text, start, end, 80)
+    return sign if sign else _tense_within(text, start, end, 120)  # no cue near: look wider
+
+
+def _tense_within(text: str, start: int, end: int, width: int) -> int:
+    left, right = sentence_around(text, start, end, width)
     # a deadline points forward, unless done already ("had filed reports by Monday")
     if _DEADLINE.search(text, max(0, start - 15), start) and not _PERFECT.search(text, left, right):
         return 1
