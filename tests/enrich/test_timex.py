@@ -411,3 +411,31 @@ def test_a_distant_tense_cue_decides_when_none_is_near() -> None:
         "her first stop this month, on Thursday, and then go on to the coast."
     )
     assert _one(text, TUESDAY, "Thursday").value == "2016-09-08"
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Guards will watch the gate 24 hours a day from now on.", "24 hours"),
+        ("Guards will watch the gate 24 hours a day from now on.", "a day"),
+        ("The shop is open seven days a week.", "seven days"),
+        ("The shop is open seven days a week.", "a week"),
+    ],
+)
+def test_round_the_clock_idioms_are_not_times(text: str, absent: str) -> None:
+    assert absent not in [t.text for t in find_times(text, TUESDAY)]
+
+
+def test_a_length_and_a_frequency_stay_times() -> None:
+    texts = [t.text for t in find_times("She trains three hours a day.", TUESDAY)]
+    assert "three hours" in texts
+
+
+def test_recently_before_another_time_is_not_a_time_of_its_own() -> None:
+    texts = [t.text for t in find_times("Two mayors quit, most recently last June.", TUESDAY)]
+    assert texts == ["last June"]
+
+
+def test_recently_alone_is_the_past() -> None:
+    time = _one("The firm recently hired a new chief.", TUESDAY, "recently")
+    assert time.value == "PAST_REF"

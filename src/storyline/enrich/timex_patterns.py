@@ -42,7 +42,35 @@ def recognise(text: str) -> list[Candidate]:
         if all(end <= c.start or start >= c.end for c in taken):
             taken.append(Candidate(start, end, spec))
     taken.sort(key=lambda c: c.start)
-    return _day_around(text, _merge_times(text, taken))
+    return _day_around(text, _merge_times(text, _drop_idioms(text, taken)))
+
+
+# "24 hours a day", "seven days a week": all the time, not a length and a frequency
+_ALWAYS = re.compile(
+    r"(?i)\b(?:(?:24|twenty-four)\s+hours\s+a\s+day|(?:7|seven)\s+days\s+a\s+week"
+    r"|(?:365|three\s+hundred\s+(?:and\s+)?sixty-five)\s+days\s+a\s+year"
+    r"|(?:52|fifty-two)\s+weeks\s+a\s+year|(?:12|twelve)\s+months\s+a\s+year)\b"
+)
+_NEXT_TO = re.compile(r"[ \t]+")
+
+
+def _drop_idioms(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Without "24 hours a day"-style idioms and a "recently" that leads another time
+    ("most recently last October": the other expression says when)."""
+    always = [m.span() for m in _ALWAYS.finditer(text)]
+    kept: list[Candidate] = []
+    for i, cand in enumerate(found):
+        if any(s <= cand.start and cand.end <= e for s, e in always):
+            continue
+        following = found[i + 1] if i + 1 < len(found) else None
+        if (
+            following is not None
+            and text[cand.start : cand.end].lower() in {"recently", "lately"}
+            and _NEXT_TO.fullmatch(text, cand.end, following.start)
+        ):
+            continue
+        kept.append(cand)
+    return kept
 
 
 _DAY_AROUND = re.compile(r"(?i)\b(?:the\s+)?day\s+(before|after)\s+$")
