@@ -439,3 +439,12 @@ def test_recently_before_another_time_is_not_a_time_of_its_own() -> None:
 def test_recently_alone_is_the_past() -> None:
     time = _one("The firm recently hired a new chief.", TUESDAY, "recently")
     assert time.value == "PAST_REF"
+
+
+def test_dawn_breaking_is_an_event_not_a_time() -> None:
+    texts = [t.text for t in find_times("Rescuers dug on as dawn broke over the town.", TUESDAY)]
+    assert "dawn" not in texts
+
+
+def test_dawn_as_a_time_of_day_stays() -> None:
+    assert _one("The troops moved at dawn on Friday.", TUESDAY, "dawn on Friday").type == "TIME"

@@ -339,5 +339,10 @@ def _clock24(m: re.Match[str], text: str) -> Spec:
 @rule(
     r"(?<![\w-])(?<!(?i:high)\s)(?i:(?P<word>noon|midday|midnight|mid[-\s]afternoon|mid-morning|dawn|dusk))(?!\w)"
 )
-def _named_time(m: re.Match[str], text: str) -> Spec:
+def _named_time(m: re.Match[str], text: str) -> Spec | None:
+    if _BREAKS.match(text, m.end()):
+        return None  # "as dawn broke": the event of dawn, not a time of day
     return Spec("TIME", "day", offset=0, part=PARTS_OF_DAY[re.sub(r"\s+", " ", m["word"].lower())])
+
+
+_BREAKS = re.compile(r"(?i)\s+(?:broke|breaks|breaking|fell|falls|falling|came|comes)\b")
