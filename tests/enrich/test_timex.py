@@ -448,3 +448,16 @@ def test_dawn_breaking_is_an_event_not_a_time() -> None:
 
 def test_dawn_as_a_time_of_day_stays() -> None:
     assert _one("The troops moved at dawn on Friday.", TUESDAY, "dawn on Friday").type == "TIME"
+
+
+def test_a_fronted_month_takes_the_tense_of_a_late_main_verb() -> None:
+    text = (
+        "In January, a week after the second anniversary of the Smith vs. Jones ruling "
+        "on water rights in the northern valleys, a storm near the old mill destroyed the bridge."
+    )
+    assert _one(text, "2016-10-20", "January").value == "2016-01"
+
+
+def test_a_title_does_not_end_the_sentence_for_tense() -> None:
+    text = "The bill will go to Gov. Brown on Friday."
+    assert _one(text, TUESDAY, "Friday").value == "2016-09-09"

@@ -43,7 +43,10 @@ _NOT_PAST = frozenset(
 _DEADLINE = re.compile(r"(?i)\b(?:by\s+(?:the\s+)?|until\s+|till\s+)$")
 _PERFECT = re.compile(r"(?i)\bhad\s+(?:not\s+|n't\s+|already\s+)?\w+(?:ed|en|wn|ne)\b")
 _PASSIVE = re.compile(r"(?i)\b(?:is|are|be|been|being|am)\s+$")
-_BOUNDARY = re.compile(r"[.!?]\s+(?=[A-Z\"'])|\n")
+_FRONTED = re.compile(r"(?:^|[.!?]\s+|\n\s*)(?:[A-Z][a-z]{1,5}\s+)?$")
+_TITLES = "Mr Mrs Ms Dr St Sen Rep Gov Gen Lt Col Sgt Capt Prof Rev vs".split()
+_NOT_AN_END = "".join(rf"(?<!\b{t}\.)" for t in _TITLES) + r"(?<!\b[A-Z]\.)"
+_BOUNDARY = re.compile(rf"[.!?]{_NOT_AN_END}\s+(?=[A-Z\"'])|\n")  # "Dr. Smith" goes on
 
 
 def parse_dct(published: str) -> date:
@@ -79,11 +82,18 @@ def tense_near(text: str, start: int, end: int) -> int:
 
     The nearest cue wins; ``-ed`` words and cues on the right count as farther away
     than they are, so auxiliaries and the verb before the expression decide first. Cues
-    are looked for within 80 characters, and within 120 when there are none so near.
-    A deadline ("by Jan. 14") points forward.
+    are looked for within 80 characters, and within 120 when there are none so near; an
+    expression that opens a long sentence ("In January, ...") looks as far as its main
+    verb, up to 240 characters. Titles such as "Dr." do not end a sentence. A deadline
+    ("by Jan. 14") points forward.
     """
     sign = _tense_within(text, start, end, 80)
-    return sign if sign else _tense_within(text, start, end, 120)  # no cue near: look wider
+    sign = sign or _tense_within(text, start, end, 120)  # no cue near: look wider
+    if sign or not _FRONTED.search(text, max(0, start - 12), start):
+        return sign
+    # "In January, a week after ..., a bombing killed ...": the main verb comes late
+    _, right = sentence_around(text, start, end, 240)
+    return _tense_within(text, start, end, 240) if right > end + 120 else 0
 
 
 def _tense_within(text: str, start: int, end: int, width: int) -> int:
