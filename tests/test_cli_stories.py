@@ -121,3 +121,48 @@ def test_clustering_resumes_from_the_saved_state(
     events = json.loads(runner.invoke(app, ["events", "--json"]).stdout)
     assert [sorted(e["articles"]) for e in events] == [["f1", "f2"]]
     assert "event-1" in runner.invoke(app, ["why", "f2"]).stdout
+
+
+FLOOD_3 = (
+    "Anna Kent, the mayor of Millbrook, said on Wednesday that the river flood had damaged "
+    "120 homes and that county crews were still pumping water from flooded streets."
+)
+FIRE = (
+    "A fire destroyed the timber mill in Harlow on Saturday, and county crews fought the "
+    "blaze for nine hours, fire chief Omar Reyes said. No one was hurt."
+)
+FIRE_2 = (
+    "Fire chief Omar Reyes said the Harlow timber mill blaze started in a dust filter; county "
+    "crews kept the fire from spreading to nearby homes."
+)
+FIRE_3 = (
+    "The owners of the Harlow timber mill destroyed by fire will rebuild, they said, thanking "
+    "fire chief Omar Reyes and the county crews who fought the blaze."
+)
+
+
+def test_a_run_ends_by_splitting_events_that_came_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STORYLINE_DB", str(tmp_path / "s.db"))
+    monkeypatch.setenv("STORYLINE_INGEST_WORKERS", "1")
+    monkeypatch.setenv("STORYLINE_ENRICH_WORKERS", "1")
+    # threshold 0: online, every article joins the first event it shares a key with
+    monkeypatch.setenv("STORYLINE_CLUSTER_EVENT_THRESHOLD", "0")
+    texts = [FLOOD, FIRE, FLOOD_2, FIRE_2, FLOOD_3, FIRE_3]
+    path = tmp_path / "news.jsonl"
+    path.write_text(
+        "\n".join(json.dumps({"id": f"a{i}", "text": t}) for i, t in enumerate(texts)),
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["ingest", str(path)]).exit_code == 0
+    events = json.loads(runner.invoke(app, ["events", "--json"]).stdout)
+    groups = sorted(sorted(e["articles"]) for e in events)
+    assert groups == [["a0", "a2", "a4"], ["a1", "a3", "a5"]]
+    assert len({e["story"] for e in events}) == 1, events  # a split stays in its story
+    why = runner.invoke(app, ["why", "a1", "--json"])
+    assert "consolidation moved it from event-1 to event-2" in why.stdout
+    again = runner.invoke(app, ["recluster", "--json"])
+    assert again.exit_code == 0, again.output
+    log = json.loads(again.stdout)["log"]
+    assert "split: event-1 -> event-1, event-2 (its articles form two groups" in log[0]

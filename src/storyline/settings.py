@@ -168,6 +168,15 @@ SETTINGS: tuple[Setting, ...] = (
         "cluster.candidates", 20, "Events scored per arriving article (bounded).", int, minimum=1
     ),
     Setting(
+        "cluster.split_ratio",
+        0.65,
+        "Consolidation splits an event when the mean similarity between two groups of its "
+        "articles is below this share of the looser group's inner similarity (0: never).",
+        float,
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Setting(
         "cluster.on_ingest",
         True,
         "Place newly enriched articles into events and stories at the end of every ingest.",

@@ -11,6 +11,11 @@ id). For each article :meth:`OnlineClusterer.assign`:
    and joins the best one at or above ``event_threshold``, else opens a new event;
 4. a new event is placed in a story the same way (:mod:`storyline.cluster.stories`).
 
+:meth:`OnlineClusterer.consolidate` looks back at events as a whole and splits those
+whose articles form two clearly separate groups (:mod:`storyline.cluster.consolidate`);
+the half holding the event's first article keeps its id, the other half becomes a new
+event of the same story.
+
 Identifiers are ``event-N`` / ``story-N`` in order of creation and never change. The
 whole state is the plain dataclass :class:`ClusterState` (dicts, lists and numbers):
 :meth:`OnlineClusterer.snapshot` returns it and ``OnlineClusterer(params, state)``
@@ -21,9 +26,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from storyline.cluster.consolidate import Split, split_event
 from storyline.cluster.explain import Evidence, gather_evidence
 from storyline.cluster.features import Features
 from storyline.cluster.index import CandidateIndex, Cluster, index_keys
@@ -53,6 +60,7 @@ class ClusterParams:
     candidates: int = 20
     index_keys: int = 20
     posting_cap: int = 100
+    split_ratio: float = 0.65
     story: StoryParams = field(default_factory=StoryParams)
 
 
@@ -62,6 +70,7 @@ _EVENT_SETTINGS = {
     "cluster.event_days": "event_days",
     "cluster.event_active_days": "event_active_days",
     "cluster.candidates": "candidates",
+    "cluster.split_ratio": "split_ratio",
 }
 _STORY_SETTINGS = {
     "cluster.entity_weight": "entity_weight",
@@ -107,6 +116,16 @@ class Placement:
     @property
     def score(self) -> float:
         return self.candidates[0].score if self.candidates else 0.0
+
+
+@dataclass(frozen=True)
+class Move:
+    """Consolidation moved ``split.moved`` from ``source`` into the new event ``target``."""
+
+    source: str
+    target: str
+    split: Split
+    story: str | None
 
 
 @dataclass
@@ -215,6 +234,50 @@ class OnlineClusterer:
             story_evidence=story.evidence,
         )
 
+    def members(self, event_id: str) -> list[str]:
+        """The articles of an event, in arrival order."""
+        return list(self.state.events[event_id].members)
+
+    def consolidate(self, event_ids: Iterable[str], features: Mapping[str, Features]) -> list[Move]:
+        """Split each of ``event_ids`` whose articles form separate groups.
+
+        ``features`` must hold every member of those events (``members`` lists them).
+        Each split opens a new event in the same story with the half that does not hold
+        the event's first article; both profiles are rebuilt from their articles.
+        """
+        moves = []
+        for event_id in sorted(set(event_ids), key=_event_number):
+            members = [features[a] for a in self.state.events[event_id].members]
+            for split in split_event(members, self.state.vocab, self.params.split_ratio):
+                moves.append(self._split(split, features))
+        return moves
+
+    def _split(self, split: Split, features: Mapping[str, Features]) -> Move:
+        state = self.state
+        source_id = state.article_events[split.kept[0]]
+        source = state.events[source_id]
+        target_id = f"event-{state.next_event}"
+        state.next_event += 1
+        target = Cluster(target_id, story=source.story)
+        state.events[target_id] = target
+        moved = set(split.moved)
+        kept = [a for a in source.members if a not in moved]
+        source.profile, source.members = Profile(), []
+        for article_id in kept:
+            item = features[article_id]
+            source.profile.add(item, vectorize(item, state.vocab))
+            source.members.append(article_id)
+        for article_id in split.moved:
+            item = features[article_id]
+            vectors = vectorize(item, state.vocab)
+            target.profile.add(item, vectors)
+            target.members.append(article_id)
+            state.article_events[article_id] = target_id
+            state.event_index.add(target_id, index_keys(vectors, self.params.index_keys), item.day)
+        if source.story is not None:
+            state.stories.stories[source.story].members.append(target_id)
+        return Move(source_id, target_id, split, source.story)
+
     def _score_events(
         self, features: Features, vectors: Vectors, keys: dict[str, float]
     ) -> list[Scored]:
@@ -251,6 +314,11 @@ class OnlineClusterer:
         state.event_index.add(event_id, keys, features.day)
         if event.story is not None:
             state.stories.add(event.story, features, vectors, keys, event_id if new else None)
+
+
+def _event_number(event_id: str) -> tuple[int, str]:
+    number = event_id.rpartition("-")[2]
+    return (int(number), event_id) if number.isdigit() else (0, event_id)
 
 
 def state_to_dict(state: ClusterState) -> dict[str, Any]:

@@ -4,7 +4,10 @@
 nulls by id), with the clusterer state saved in the store after each batch, so the next
 run goes on where this one stopped. Each placement keeps its explanation (shared
 entities, terms, places, time gap, scores against the threshold) for ``why``.
-``recluster`` rebuilds every placement from scratch and logs each merge and split.
+Every run ends with a consolidation of the events it touched: an event whose articles
+form two clearly separate groups is split (:mod:`storyline.service.consolidation`), each
+split logged with its reason. ``recluster`` rebuilds every placement from scratch and
+logs each merge and split against the old placements.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from storyline.cluster.online import (
 from storyline.errors import NotFoundError, StoreError
 from storyline.models import Article
 from storyline.service.common import Progress
+from storyline.service.consolidation import consolidate
 from storyline.settings import Settings
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow, PlacementRow
@@ -139,6 +143,7 @@ def cluster(store: Store, settings: Settings, *, progress: Progress | None = Non
     clusterer = OnlineClusterer(params, _load_state(store))
     names = {e.key: e.name for e in store.all_entities()}
     done = new_events = new_stories = 0
+    touched: set[str] = set()
     while ids := store.unclustered_ids(_BATCH):
         rows = _Rows(store)
         placements: list[PlacementRow] = []
@@ -147,6 +152,7 @@ def cluster(store: Store, settings: Settings, *, progress: Progress | None = Non
                 article_features(article, store.get_enrichment(article.id))
             )
             rows.add(article, placement)
+            touched.add(placement.event_id)
             new_events += placement.new_event
             new_stories += placement.new_story
             placements.append(
@@ -168,7 +174,17 @@ def cluster(store: Store, settings: Settings, *, progress: Progress | None = Non
         done += len(placements)
         if progress is not None:
             progress(done, 0)
-    return ClusterReport(done, new_events, new_stories, time.perf_counter() - started)
+    found = consolidate(store, clusterer, touched)
+    if found.log:
+        store.save_clusters(
+            found.placements,
+            found.events,
+            found.stories,
+            _dump_state(clusterer.state),
+            PRODUCER,
+        )
+        store.log_clusters(found.log)
+    return ClusterReport(done, new_events, new_stories, time.perf_counter() - started, found.log)
 
 
 def recluster(
@@ -182,7 +198,11 @@ def recluster(
     lines = _changes(before, after)
     store.log_clusters(lines)
     return ClusterReport(
-        report.articles, report.new_events, report.new_stories, report.seconds, tuple(lines)
+        report.articles,
+        report.new_events,
+        report.new_stories,
+        report.seconds,
+        (*report.log, *lines),
     )
 
 

@@ -48,13 +48,18 @@ def save(
     state: bytes,
     producer: str,
 ) -> None:
-    """Write a batch of placements, the events/stories they touched and the new state."""
+    """Write a batch of placements, the events/stories they touched and the new state.
+
+    A placement of an article already placed (consolidation moved it) replaces the old
+    one and keeps its place in the order of arrival (``seq``)."""
     seq = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM placements").fetchone()[0])
     for row in placements:
         seq += 1
         conn.execute(
             "INSERT INTO placements(article_id, event_id, story_id, seq, explanation, producer) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(article_id) DO UPDATE SET "
+            "event_id = excluded.event_id, story_id = excluded.story_id, "
+            "explanation = excluded.explanation, producer = excluded.producer",
             (
                 row.article_id,
                 row.event_id,

@@ -1,0 +1,98 @@
+"""Consolidation: events whose articles form two separate groups are split, others kept."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from storyline.cluster.consolidate import MIN_PART, bisect, similarity_matrix, split_event
+from storyline.cluster.features import Features
+from storyline.cluster.online import ClusterParams, OnlineClusterer
+from storyline.cluster.similarity import Vocabulary
+
+FIRED = {"coach": 3, "fired": 3, "season": 2, "slide": 2, "loss": 2}
+HIRED = {"coach": 3, "hired": 3, "introduced": 2, "contract": 2, "return": 2}
+OTHER = {"budget": 3, "parliament": 3, "vote": 2, "tax": 2, "deficit": 2}
+
+
+def _article(article_id: str, terms: dict[str, int], person: str) -> Features:
+    return Features(
+        article_id=article_id,
+        terms={**terms, f"detail{article_id}": 1},
+        entities={f"person:{person}": 3.0, "org:club": 1.0},
+    )
+
+
+def _two_happenings() -> list[Features]:
+    """Two coaching changes at one club, interleaved as a stream would bring them."""
+    fired = [_article(f"f{i}", FIRED, "maurice cheeks") for i in range(3)]
+    hired = [_article(f"h{i}", HIRED, "jim brien") for i in range(3)]
+    return [item for pair in zip(fired, hired, strict=True) for item in pair]
+
+
+def _vocab(features: list[Features]) -> Vocabulary:
+    vocab = Vocabulary()
+    for item in [*features, *(_article(f"o{i}", OTHER, "ann lee") for i in range(6))]:
+        vocab.add(item)
+    return vocab
+
+
+def test_similarity_matrix_is_symmetric_with_unit_diagonal() -> None:
+    features = _two_happenings()
+    matrix = similarity_matrix(features, _vocab(features))
+    assert matrix.shape == (6, 6)
+    assert np.allclose(matrix, matrix.T)
+    assert np.allclose(np.diag(matrix), 1.0)
+    assert matrix[0, 2] > matrix[0, 1]  # fired-fired closer than fired-hired
+
+
+def test_bisect_separates_two_blocks_and_keeps_member_zero_in_half_zero() -> None:
+    block = np.array(
+        [
+            [1.0, 0.1, 0.8, 0.1],
+            [0.1, 1.0, 0.1, 0.7],
+            [0.8, 0.1, 1.0, 0.2],
+            [0.1, 0.7, 0.2, 1.0],
+        ]
+    )
+    assert bisect(block).tolist() == [0, 1, 0, 1]
+
+
+def test_an_event_of_two_happenings_splits_and_says_why() -> None:
+    features = _two_happenings()
+    splits = split_event(features, _vocab(features), ratio=0.65)
+    assert len(splits) == 1
+    split = splits[0]
+    assert set(split.kept) == {"f0", "f1", "f2"} and set(split.moved) == {"h0", "h1", "h2"}
+    assert split.between < 0.65 * split.within
+    assert "two groups" in split.reason and f"{split.between:.3f}" in split.reason
+
+
+def test_one_happening_told_with_different_details_stays_whole() -> None:
+    features = [_article(f"f{i}", FIRED, "maurice cheeks") for i in range(6)]
+    assert split_event(features, _vocab(features), ratio=0.65) == []
+
+
+def test_ratio_zero_and_small_events_never_split() -> None:
+    features = _two_happenings()
+    assert split_event(features, _vocab(features), ratio=0.0) == []
+    small = features[: 2 * MIN_PART - 1]
+    assert split_event(small, _vocab(features), ratio=0.65) == []
+
+
+def test_clusterer_consolidation_opens_a_new_event_in_the_same_story() -> None:
+    features = _two_happenings()
+    clusterer = OnlineClusterer(ClusterParams(event_threshold=0.0))  # online: all in one
+    placements = [clusterer.assign(item) for item in features]
+    assert {p.event_id for p in placements} == {"event-1"}
+    moves = clusterer.consolidate(["event-1"], {f.article_id: f for f in features})
+    assert [(m.source, m.target) for m in moves] == [("event-1", "event-2")]
+    assert clusterer.members("event-1") == ["f0", "f1", "f2"]
+    assert clusterer.members("event-2") == ["h0", "h1", "h2"]
+    state = clusterer.state
+    assert state.events["event-2"].story == state.events["event-1"].story == moves[0].story
+    assert state.events["event-2"].profile.articles == 3
+    assert state.events["event-1"].profile.articles == 3
+    assert clusterer.event_of("h1") == "event-2"
+    # a later article of the second happening now finds its own event first
+    later = clusterer.assign(_article("h9", HIRED, "jim brien"))
+    assert later.event_id == "event-2"
