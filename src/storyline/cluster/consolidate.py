@@ -2,8 +2,8 @@
 
 Online assignment decides each article once, against what has arrived before it, so two
 similar happenings can share an event when an article of the second one arrives while
-the first one is the only candidate (two coaches fired by one club in different years,
-two heavyweight title defences). Consolidation looks at an event's articles together,
+the first one is the only candidate (a club firing its coach one year and hiring one
+another year, two heavyweight title defences). Consolidation looks at an event's articles together,
 with the document frequencies of now, and splits it when they form two groups that are
 clearly apart:
 
@@ -15,9 +15,10 @@ clearly apart:
    mean similarity *between* them is below ``ratio`` times the mean similarity *within*
    the looser half; each kept half is tried again.
 
-It is relative on purpose: an absolute threshold that keeps apart two sibling happenings
-of one topic also cuts loosely written events of another, while "much closer to each
-other than to the rest" holds across topics. Pure: features and a vocabulary in, groups
+The test is relative on purpose: an absolute threshold that keeps apart two sibling
+happenings of one topic also cuts loosely written events of another, while "much closer
+to each other than to the rest" holds across topics. Events of more than
+:data:`MAX_MEMBERS` articles are left whole. Pure: features and a vocabulary in, groups
 and their reasons out.
 """
 
@@ -34,6 +35,7 @@ from storyline.cluster.similarity import Vocabulary
 
 SPLIT_ENTITY_WEIGHT = 0.5  # entity share of the member similarity (chosen on ECB+ and BASIL)
 MIN_PART = 2  # a split leaves at least this many articles on each side
+MAX_MEMBERS = 2000  # larger events are left whole (the pairwise matrix grows as n^2)
 _ROUNDS = 20  # bisection refinement rounds (it settles in a few)
 
 
@@ -114,8 +116,9 @@ def _within(matrix: np.ndarray, mask: np.ndarray) -> float:
 
 def split_event(members: Sequence[Features], vocab: Vocabulary, ratio: float) -> list[Split]:
     """The splits consolidation makes in one event (members in arrival order), in order;
-    empty when its articles hang together. ``ratio`` <= 0 never splits."""
-    if ratio <= 0 or len(members) < 2 * MIN_PART:
+    empty when its articles hang together. ``ratio`` <= 0 never splits, and events of
+    more than :data:`MAX_MEMBERS` articles are left whole."""
+    if ratio <= 0 or not 2 * MIN_PART <= len(members) <= MAX_MEMBERS:
         return []
     matrix = similarity_matrix(members, vocab)
     return _splits(matrix, [m.article_id for m in members], ratio)
