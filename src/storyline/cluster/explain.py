@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from storyline.cluster.features import Features
-from storyline.cluster.similarity import Profile, Signals, Vectors, Vocabulary, weigh
+from storyline.cluster.similarity import Profile, Signals, Vectors, Vocabulary
 
 if TYPE_CHECKING:
     from storyline.cluster.online import Placement
@@ -37,8 +37,20 @@ class Evidence:
     cluster_days: tuple[str | None, str | None] = (None, None)  # first, last day (ISO)
 
 
-def _shared(a: Mapping[str, float], b: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
-    products = ((k, w * b[k]) for k, w in a.items() if k in b)
+def _shared(
+    article: Mapping[str, float],
+    raw: Mapping[str, float],
+    df: Mapping[str, int],
+    vocab: Vocabulary,
+    norm: float,
+) -> tuple[tuple[str, float], ...]:
+    """The keys contributing most to the cosine of a unit ``article`` vector with the
+    IDF-weighted ``raw`` profile of weighted ``norm`` (only shared keys are weighed)."""
+    if norm <= 0:
+        return ()
+    products = (
+        (k, w * raw[k] * vocab.idf(df.get(k, 0)) / norm) for k, w in article.items() if k in raw
+    )
     best = heapq.nlargest(SHOWN, products, key=lambda kv: (kv[1], kv[0]))
     return tuple((k, round(w, 4)) for k, w in best)
 
@@ -57,13 +69,16 @@ def gather_evidence(
 ) -> Evidence:
     """Evidence of ``features`` against ``profile``; ``scored`` = (score, threshold, signals)."""
     score, threshold, signals = scored
+    norm_terms, norm_entities = profile.norms(vocab)
     return Evidence(
         cluster_id=cluster_id,
         score=round(score, 4),
         threshold=threshold,
         signals=signals,
-        shared_entities=_shared(vectors.entities, weigh(profile.entities, vocab.entities, vocab)),
-        shared_terms=_shared(vectors.terms, weigh(profile.terms, vocab.terms, vocab)),
+        shared_entities=_shared(
+            vectors.entities, profile.entities, vocab.entities, vocab, norm_entities
+        ),
+        shared_terms=_shared(vectors.terms, profile.terms, vocab.terms, vocab, norm_terms),
         shared_places=tuple(p for p in features.places if p in profile.places),
         cluster_days=(_iso(profile.first_day), _iso(profile.last_day)),
     )
