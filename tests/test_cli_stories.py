@@ -30,10 +30,17 @@ ELECTION = (
 
 
 @pytest.fixture
-def store_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def empty_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh store in ``tmp_path`` with one worker per stage."""
     monkeypatch.setenv("STORYLINE_DB", str(tmp_path / "s.db"))
     monkeypatch.setenv("STORYLINE_INGEST_WORKERS", "1")
     monkeypatch.setenv("STORYLINE_ENRICH_WORKERS", "1")
+    return tmp_path
+
+
+@pytest.fixture
+def store_env(empty_env: Path) -> Path:
+    tmp_path = empty_env
     records = [
         {
             "id": "f1",
@@ -106,12 +113,8 @@ def test_timeline_summary_compare_export(store_env: Path) -> None:
     assert "no story with id 'no-such-story'" in missing.stderr
 
 
-def test_clustering_resumes_from_the_saved_state(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("STORYLINE_DB", str(tmp_path / "s.db"))
-    monkeypatch.setenv("STORYLINE_INGEST_WORKERS", "1")
-    monkeypatch.setenv("STORYLINE_ENRICH_WORKERS", "1")
+def test_clustering_resumes_from_the_saved_state(empty_env: Path) -> None:
+    tmp_path = empty_env
     first = tmp_path / "first.jsonl"
     first.write_text(json.dumps({"id": "f1", "text": FLOOD, "published": "2021-06-07"}))
     second = tmp_path / "second.jsonl"
@@ -142,11 +145,9 @@ FIRE_3 = (
 
 
 def test_a_run_ends_by_splitting_events_that_came_apart(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    empty_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("STORYLINE_DB", str(tmp_path / "s.db"))
-    monkeypatch.setenv("STORYLINE_INGEST_WORKERS", "1")
-    monkeypatch.setenv("STORYLINE_ENRICH_WORKERS", "1")
+    tmp_path = empty_env
     # threshold 0: online, every article joins the first event it shares a key with
     monkeypatch.setenv("STORYLINE_CLUSTER_EVENT_THRESHOLD", "0")
     texts = [FLOOD, FIRE, FLOOD_2, FIRE_2, FLOOD_3, FIRE_3]
