@@ -141,12 +141,9 @@ def cluster(features: Sequence[Features], settings: Settings | None) -> tuple[Pl
     for item in features:
         placement = clusterer.assign(item)
         online[item.article_id] = (placement.event_id, placement.story_id)
-    by_id = {item.article_id: item for item in features}
-    moves = clusterer.consolidate(clusterer.state.events, by_id)
-    final = dict(online)
-    for move in moves:
-        for article_id in move.split.moved:
-            final[article_id] = (move.target, final[article_id][1])
+    state = clusterer.state
+    clusterer.consolidate(state.events, {item.article_id: item for item in features})
+    final = {a: (e, state.events[e].story or "") for a, e in state.article_events.items()}
     return online, final
 
 

@@ -3,9 +3,9 @@
 Online assignment decides each article once, against what has arrived before it, so two
 similar happenings can share an event when an article of the second one arrives while
 the first one is the only candidate (a club firing its coach one year and hiring one
-another year, two heavyweight title defences). Consolidation looks at an event's articles together,
-with the document frequencies of now, and splits it when they form two groups that are
-clearly apart:
+another year, two heavyweight title defences). Consolidation looks at an event's
+articles together, with the document frequencies of now, and splits it when they form
+two groups that are clearly apart:
 
 1. the pairwise similarity of the members, ``(1 - w) * cos(terms) + w * cos(entities)``
    with :data:`SPLIT_ENTITY_WEIGHT`;
@@ -81,9 +81,8 @@ def _tfidf(
                 indices.append(columns.setdefault(key, len(columns)))
                 counts.append(count)
         pointers.append(len(indices))
-    keys = list(columns)
-    idf = np.log((1 + vocab.documents) / (1 + np.array([df.get(k, 0) for k in keys], float)))
-    weights = (1.0 + np.log(np.array(counts, float))) * (idf + 1.0)[np.array(indices, int)]
+    idf = np.array([vocab.idf(df.get(key, 0)) for key in columns], float)
+    weights = (1.0 + np.log(np.array(counts, float))) * idf[np.array(indices, int)]
     shape = (len(rows), max(1, len(columns)))
     matrix = sparse.csr_matrix((weights, indices, pointers), shape=shape)
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
