@@ -189,6 +189,14 @@ SETTINGS: tuple[Setting, ...] = (
         bool,
     ),
     Setting(
+        "bench.scale_max",
+        100_000,
+        "Articles `storyline bench scaling` streams (copies of the set with shifted dates); "
+        "time per article is measured at a hundredth, a tenth and all of it.",
+        int,
+        minimum=4,
+    ),
+    Setting(
         "web.token",
         "",
         "Bearer token that POST /api/ingest requires; empty: uploads disabled.",

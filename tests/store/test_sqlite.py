@@ -118,3 +118,26 @@ def test_runs_rejections_and_stats() -> None:
     assert (stats.articles, stats.rejections, stats.runs, stats.words) == (1, 1, 1, 5)
     assert stats.by_source == (("AP", 1),)
     assert store.rejections(run) == [Rejection("x/bad.bin", "binary data")]
+
+
+def test_save_clusters_writes_its_log_lines_in_the_same_transaction(tmp_path: Path) -> None:
+    from storyline.store.clusters import ClusterRow, PlacementRow
+
+    store = SQLiteStore(tmp_path / "s.db")
+    article, sig, bands = _article("a1", "Rescuers searched the rubble after the quake.")
+    store.add_articles([(article, sig, bands)])
+    placement = PlacementRow("a1", "event-2", "story-1", {"lines": []}, "test")
+    event = ClusterRow("event-2", "Quake", None, None, 1, story_id="story-1")
+    story = ClusterRow("story-1", "Quake", None, None, 1, events=2)
+    line = "split: event-1 -> event-1, event-2 (its articles form two groups)"
+    store.save_clusters([placement], [event], [story], b"state", "test", [line])
+    store.close()
+    rows = sqlite3.connect(tmp_path / "s.db").execute(
+        "SELECT action, subjects, reason FROM cluster_log"
+    )
+    assert rows.fetchall() == [
+        ("split", '["event-1 -> event-1, event-2"]', "its articles form two groups")
+    ]
+    reopened = SQLiteStore(tmp_path / "s.db")
+    assert reopened.placements() == {"a1": "event-2"}
+    reopened.close()

@@ -23,6 +23,7 @@ TASKS: tuple[str, ...] = (
     "tls",
     "cluster",
     "similarity",
+    "scaling",
     "web",
 )
 

@@ -27,6 +27,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from math import comb
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from storyline import service
 from storyline.cluster.features import Features, article_features
 from storyline.cluster.online import OnlineClusterer, params_from_settings
 from storyline.errors import BenchError
-from storyline.models import Article
+from storyline.models import Article, Enrichment
 from storyline.settings import Settings
 from storyline.store.base import ArticleFilter, Store
 from storyline.store.sqlite import SQLiteStore
@@ -166,7 +167,28 @@ def _read_gold(source: Path) -> dict[str, dict[str, str | None]]:
     return gold
 
 
-def run(path: Path, settings: Settings) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Prepared:
+    """A cluster data set ingested and enriched in a fresh store, in arrival order."""
+
+    source: Path
+    gold: dict[str, dict[str, str | None]]
+    articles: list[Article]
+    enrichments: list[Enrichment | None]
+    rejected: int
+    ingest_seconds: float
+    enrich_seconds: float
+
+    def features(self) -> list[Features]:
+        return [
+            article_features(a, e) for a, e in zip(self.articles, self.enrichments, strict=True)
+        ]
+
+
+def prepare(path: Path, settings: Settings) -> Prepared:
+    """Ingest (``enrich.on_ingest`` off) and enrich the ``articles.jsonl`` at ``path`` (a
+    file or a folder holding one) in a temporary store; articles in arrival order by the
+    records' own ``published``."""
     source = path / "articles.jsonl" if path.is_dir() else path
     if not source.is_file():
         raise BenchError(f"{str(path)!r} holds no articles.jsonl; give a folder that has one")
@@ -189,20 +211,34 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
             enrichments = [store.get_enrichment(a.id) for a in articles]
         finally:
             store.close()
+    return Prepared(
+        source,
+        gold,
+        articles,
+        enrichments,
+        len(report.rejected),
+        ingest_seconds,
+        enrich_seconds,
+    )
+
+
+def run(path: Path, settings: Settings) -> dict[str, Any]:
+    prepared = prepare(path, settings)
+    gold = prepared.gold
     started = time.perf_counter()
-    features = [article_features(a, e) for a, e in zip(articles, enrichments, strict=True)]
+    features = prepared.features()
     features_seconds = time.perf_counter() - started
     online, placed = cluster(features, settings)
     seconds = time.perf_counter() - started
     print(f"clustered {len(placed)} articles in {seconds:.2f} s", file=sys.stderr)
     result: dict[str, Any] = {
         "articles": len(placed),
-        "rejected": len(report.rejected),
+        "rejected": prepared.rejected,
         "seconds": round(seconds, 3),
         "articles_per_second": round(len(placed) / seconds, 1) if seconds else None,
         "features_seconds": round(features_seconds, 3),
-        "ingest_seconds": round(ingest_seconds, 3),
-        "enrich_seconds": round(enrich_seconds, 3),
+        "ingest_seconds": round(prepared.ingest_seconds, 3),
+        "enrich_seconds": round(prepared.enrich_seconds, 3),
     }
     for index, level in enumerate(LEVELS):
         if any(label is not None for label in gold[level].values()):

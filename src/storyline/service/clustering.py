@@ -182,8 +182,8 @@ def cluster(store: Store, settings: Settings, *, progress: Progress | None = Non
             found.stories,
             _dump_state(clusterer.state),
             PRODUCER,
+            found.log,
         )
-        store.log_clusters(found.log)
     return ClusterReport(done, new_events, new_stories, time.perf_counter() - started, found.log)
 
 

@@ -123,8 +123,10 @@ class Store(Protocol):
         stories: Sequence[ClusterRow],
         state: bytes,
         producer: str,
+        log: Sequence[str] = (),
     ) -> None:
-        """Placements, touched events/stories and the clusterer state, in one transaction."""
+        """Placements, touched events/stories, the clusterer state and the ``log`` lines
+        (as :meth:`log_clusters` writes them), in one transaction."""
         ...
 
     def get_cluster(self, kind: str, cluster_id: str) -> ClusterRow | None: ...

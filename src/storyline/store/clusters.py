@@ -192,6 +192,14 @@ def log(conn: sqlite3.Connection, action: str, subjects: Sequence[str], reason: 
     )
 
 
+def log_lines(conn: sqlite3.Connection, lines: Sequence[str]) -> None:
+    """Log lines of the form ``action: subjects (reason)``, one row each."""
+    for line in lines:
+        action, _, rest = line.partition(": ")
+        subjects, _, reason = rest.partition(" (")
+        log(conn, action, [subjects], reason.rstrip(")"))
+
+
 def reset(conn: sqlite3.Connection) -> None:
     for table in ("placements", "events", "stories", "cluster_state"):
         conn.execute(f"DELETE FROM {table}")

@@ -242,9 +242,11 @@ class SQLiteStore:
         stories: Sequence[_clusters.ClusterRow],
         state: bytes,
         producer: str,
+        log: Sequence[str] = (),
     ) -> None:
         with self._write() as conn:
             _clusters.save(conn, placements, events, stories, state, producer)
+            _clusters.log_lines(conn, log)
 
     def get_cluster(self, kind: str, cluster_id: str) -> _clusters.ClusterRow | None:
         return _clusters.get(self._conn, kind, cluster_id)
@@ -272,10 +274,7 @@ class SQLiteStore:
 
     def log_clusters(self, lines: Sequence[str]) -> None:
         with self._write() as conn:
-            for line in lines:
-                action, _, rest = line.partition(": ")
-                subjects, _, reason = rest.partition(" (")
-                _clusters.log(conn, action, [subjects], reason.rstrip(")"))
+            _clusters.log_lines(conn, lines)
 
     # --- runs and rejections -------------------------------------------------------------
 

@@ -1,0 +1,123 @@
+"""``storyline bench scaling PATH``: how online assignment time grows with the store.
+
+PATH holds a cluster data set (``articles.jsonl``, as for ``storyline bench cluster``).
+Its articles are ingested and enriched once in a fresh temporary store, reduced to
+clustering features in arrival order, then replayed as a longer stream: copy ``k`` of
+every article gets the id ``ID~k`` and has all its days (publication and event days)
+shifted by ``k`` times the set's span plus a pause longer than any active window
+(``cluster.event_active_days``, ``cluster.story_active_days``), its years with them, so
+that each copy is a later stretch of news with the same vocabulary and the same
+candidate-index load, as a store that keeps growing over the years would see.
+
+The stream is fed to one online clusterer up to ``bench.scale_max`` articles. Assignment
+time per article is the mean over a window of :data:`WINDOW` articles (at most half the
+size) ending at each of the sizes ``scale_max / 100``, ``scale_max / 10`` and
+``scale_max`` (by default 1k, 10k and 100k). Consolidation is not timed: it is a
+periodic pass over the touched events, not part of placing an article. Prints the
+milliseconds per article at each size, ``growth`` (time at the largest size over time
+at the smallest; the target is at most 2), the total assignment seconds and the peak
+resident memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import resource
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from storyline.bench.cluster import prepare
+from storyline.cluster.features import Features
+from storyline.cluster.online import OnlineClusterer, params_from_settings
+from storyline.errors import BenchError
+from storyline.settings import Settings
+
+WINDOW = 500  # articles averaged per measured size
+_PROGRESS = 10_000  # a progress line every this many articles
+_DAYS_PER_YEAR = 365.2425
+
+
+def replica(features: Features, copy: int, shift_days: int) -> Features:
+    """Copy ``copy`` of an article: id ``ID~copy``, every day moved ``shift_days`` on."""
+    if copy == 0:
+        return features
+    years = round(shift_days / _DAYS_PER_YEAR)
+    return dataclasses.replace(
+        features,
+        article_id=f"{features.article_id}~{copy}",
+        day=None if features.day is None else features.day + shift_days,
+        event_days=tuple(day + shift_days for day in features.event_days),
+        years=tuple(year + years for year in features.years),
+        duplicate_of=(None if features.duplicate_of is None else f"{features.duplicate_of}~{copy}"),
+    )
+
+
+def stream(features: Sequence[Features], total: int, pause_days: int) -> Iterator[Features]:
+    """``total`` articles: ``features`` (arrival order), then shifted copies of them."""
+    days = [d for f in features for d in (f.day, *f.event_days) if d is not None]
+    period = (max(days) - min(days) if days else 0) + pause_days
+    emitted = 0
+    copy = 0
+    while emitted < total:
+        for item in features:
+            if emitted == total:
+                return
+            yield replica(item, copy, copy * period)
+            emitted += 1
+        copy += 1
+
+
+def sizes(scale_max: int) -> list[int]:
+    """The measured store sizes: ``scale_max / 100``, ``/ 10`` and ``scale_max``."""
+    return sorted({max(2, scale_max // 100), max(2, scale_max // 10), scale_max})
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
+
+
+def run(path: Path, settings: Settings) -> dict[str, Any]:
+    prepared = prepare(path, settings)
+    features = prepared.features()
+    if not features:
+        raise BenchError(f"{str(prepared.source)!r} gave no articles to cluster")
+    scale_max = int(settings["bench.scale_max"])
+    measured = sizes(scale_max)
+    windows = {size: min(WINDOW, size // 2) for size in measured}
+    params = params_from_settings(settings)
+    pause = max(params.event_active_days, params.story.active_days) + 1
+    clusterer = OnlineClusterer(params)
+    spent: dict[int, float] = dict.fromkeys(measured, 0.0)
+    total_seconds = 0.0
+    for number, item in enumerate(stream(features, scale_max, pause), 1):
+        started = time.perf_counter()
+        clusterer.assign(item)
+        elapsed = time.perf_counter() - started
+        total_seconds += elapsed
+        for size in measured:
+            if size - windows[size] < number <= size:
+                spent[size] += elapsed
+        if number % _PROGRESS == 0:
+            print(
+                f"assigned {number:,} of {scale_max:,} articles in {total_seconds:.1f} s",
+                file=sys.stderr,
+            )
+    per_article = {str(size): round(1000.0 * spent[size] / windows[size], 3) for size in measured}
+    smallest, largest = per_article[str(measured[0])], per_article[str(measured[-1])]
+    return {
+        "articles": scale_max,
+        "originals": len(features),
+        "copies": -(-scale_max // len(features)),
+        "window": windows[measured[-1]],
+        "ms_per_article": per_article,
+        "growth": round(largest / smallest, 3) if smallest else None,
+        "seconds": round(total_seconds, 3),
+        "articles_per_second": round(scale_max / total_seconds, 1) if total_seconds else None,
+        "events": len(clusterer.state.events),
+        "stories": len(clusterer.state.stories.stories),
+        "peak_rss_mb": _peak_rss_mb(),
+        "enrich_seconds": round(prepared.enrich_seconds, 3),
+    }

@@ -1,0 +1,86 @@
+"""The scaling benchmark: shifted copies of a set, and the store sizes it measures."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from storyline.bench import run_bench
+from storyline.bench.scaling import replica, sizes, stream
+from storyline.cluster.features import Features
+from storyline.errors import BenchError
+from storyline.settings import Settings
+
+DAY = date(2021, 5, 1).toordinal()
+
+
+def _features(article_id: str, day: int | None, duplicate_of: str | None = None) -> Features:
+    return Features(
+        article_id=article_id,
+        day=day,
+        terms={"quake": 2},
+        entities={"place:city:JP:sendai": 1.0},
+        event_days=() if day is None else (day - 1,),
+        years=() if day is None else (2021,),
+        duplicate_of=duplicate_of,
+    )
+
+
+def test_replica_moves_every_date_and_renames_the_article() -> None:
+    original = _features("a", DAY, duplicate_of="b")
+    assert replica(original, 0, 999) is original
+    copy = replica(original, 3, 730)
+    assert copy.article_id == "a~3" and copy.duplicate_of == "b~3"
+    assert copy.day == DAY + 730 and copy.event_days == (DAY - 1 + 730,)
+    assert copy.years == (2023,)
+    assert copy.terms == original.terms and copy.entities == original.entities
+    undated = replica(_features("u", None), 2, 730)
+    assert undated.day is None and undated.event_days == () and undated.article_id == "u~2"
+
+
+def test_stream_repeats_the_set_after_its_span_and_a_pause() -> None:
+    items = [_features("a", DAY), _features("b", DAY + 10)]
+    out = list(stream(items, 5, pause_days=400))
+    assert [f.article_id for f in out] == ["a", "b", "a~1", "b~1", "a~2"]
+    # span: event day DAY - 1 to DAY + 10 = 11 days, plus the pause
+    assert out[2].day == DAY + 411 and out[4].day == DAY + 822
+    assert len({f.article_id for f in stream(items, 50, pause_days=1)}) == 50
+
+
+def test_sizes_are_a_hundredth_a_tenth_and_all() -> None:
+    assert sizes(100_000) == [1_000, 10_000, 100_000]
+    assert sizes(40) == [2, 4, 40]
+
+
+def test_run_on_a_small_synthetic_set(tmp_path: Path) -> None:
+    records = [
+        {
+            "id": f"s{i}",
+            "title": None,
+            "text": f"An earthquake of magnitude {i} shook the coastal province of Miyagi, "
+            "collapsing buildings while rescuers searched the rubble for survivors.",
+            "published": f"2021-05-0{1 + i}",
+            "source": "Wire",
+            "url": None,
+            "event": "quake",
+            "story": None,
+        }
+        for i in range(4)
+    ]
+    (tmp_path / "articles.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    settings = Settings().with_overrides({"enrich.workers": 1, "bench.scale_max": 200})
+    result = run_bench("scaling", tmp_path, settings)
+    assert result["articles"] == 200 and result["originals"] == 4 and result["copies"] == 50
+    assert set(result["ms_per_article"]) == {"2", "20", "200"}
+    assert all(ms > 0 for ms in result["ms_per_article"].values())
+    assert result["growth"] > 0 and result["seconds"] > 0
+    # every copy is a later stretch of news: its articles open their own event and story
+    assert result["events"] >= 50 and result["stories"] >= 50
+
+
+def test_run_needs_an_articles_file(tmp_path: Path) -> None:
+    with pytest.raises(BenchError, match=r"articles\.jsonl"):
+        run_bench("scaling", tmp_path, Settings())
