@@ -45,8 +45,9 @@ def test_stream_repeats_the_set_after_its_span_and_a_pause() -> None:
     items = [_features("a", DAY), _features("b", DAY + 10)]
     out = list(stream(items, 5, pause_days=400))
     assert [f.article_id for f in out] == ["a", "b", "a~1", "b~1", "a~2"]
-    # span: event day DAY - 1 to DAY + 10 = 11 days, plus the pause
-    assert out[2].day == DAY + 411 and out[4].day == DAY + 822
+    # publication span: DAY to DAY + 10 = 10 days, plus the pause (event days follow)
+    assert out[2].day == DAY + 410 and out[4].day == DAY + 820
+    assert out[2].event_days == (DAY - 1 + 410,)
     assert len({f.article_id for f in stream(items, 50, pause_days=1)}) == 50
 
 

@@ -4,7 +4,7 @@ PATH holds a cluster data set (``articles.jsonl``, as for ``storyline bench clus
 Its articles are ingested and enriched once in a fresh temporary store, reduced to
 clustering features in arrival order, then replayed as a longer stream: copy ``k`` of
 every article gets the id ``ID~k`` and has all its days (publication and event days)
-shifted by ``k`` times the set's span plus a pause longer than any active window
+shifted by ``k`` times the set's publication span plus a pause longer than any active window
 (``cluster.event_active_days``, ``cluster.story_active_days``), its years with them, so
 that each copy is a later stretch of news with the same vocabulary and the same
 candidate-index load, as a store that keeps growing over the years would see.
@@ -57,7 +57,7 @@ def replica(features: Features, copy: int, shift_days: int) -> Features:
 
 def stream(features: Sequence[Features], total: int, pause_days: int) -> Iterator[Features]:
     """``total`` articles: ``features`` (arrival order), then shifted copies of them."""
-    days = [d for f in features for d in (f.day, *f.event_days) if d is not None]
+    days = [f.day for f in features if f.day is not None]
     period = (max(days) - min(days) if days else 0) + pause_days
     emitted = 0
     copy = 0
