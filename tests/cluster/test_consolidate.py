@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from storyline.cluster.consolidate import MIN_PART, bisect, similarity_matrix, split_event
@@ -65,6 +67,25 @@ def test_an_event_of_two_happenings_splits_and_says_why() -> None:
     assert set(split.kept) == {"f0", "f1", "f2"} and set(split.moved) == {"h0", "h1", "h2"}
     assert split.between < 0.65 * split.within
     assert "two groups" in split.reason and f"{split.between:.3f}" in split.reason
+
+
+def test_leads_and_numbers_part_two_happenings_told_in_the_same_words() -> None:
+    def told(article_id: str, lead: dict[str, int], numbers: dict[str, int]) -> Features:
+        item = _article(article_id, FIRED, "mark teixeira")
+        return replace(item, lead_terms={**lead, "offer": 1}, numbers=numbers)
+
+    angels = [told(f"a{i}", {"angels": 2}, {"8": 1, "160": 1, str(i): 1}) for i in range(3)]
+    red_sox = [told(f"r{i}", {"sox": 2}, {"200": 1, "2008": 1}) for i in range(3)]
+    features = [item for pair in zip(angels, red_sox, strict=True) for item in pair]
+    vocab = _vocab(features)
+    matrix = similarity_matrix(features, vocab)
+    assert np.allclose(np.diag(matrix), 1.0)
+    assert matrix[0, 2] > matrix[0, 1]
+    splits = split_event(features, vocab, ratio=0.65)
+    assert [set(s.moved) for s in splits] == [{"r0", "r1", "r2"}]
+    # the same articles without leads and numbers are one happening told six times
+    plain = [replace(item, lead_terms={}, numbers={}) for item in features]
+    assert split_event(plain, _vocab(plain), ratio=0.65) == []
 
 
 def test_one_happening_told_with_different_details_stays_whole() -> None:

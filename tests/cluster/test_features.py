@@ -75,3 +75,14 @@ def test_article_without_enrichment_has_words_only() -> None:
     features = article_features(_article(), None)
     assert features.entities == {} and features.event_days == () and features.places == ()
     assert features.terms
+
+
+def test_lead_terms_and_numbers() -> None:
+    lead = "Quake of 5.6 hits Qeshm\nA 5.6 quake hit Qeshm island, injuring 5 people."
+    body = " Officials met." * 30 + " Rescuers put damage at 1,200,000 rials in 2008."
+    text = lead + body
+    article = Article(id="q1", text=text, raw=text, title="Quake of 5.6 hits Qeshm")
+    features = article_features(article, None)
+    assert features.lead_terms["qeshm"] == 2 + TITLE_BOOST
+    assert "rescuer" in features.terms and "rescuer" not in features.lead_terms
+    assert features.numbers == {"5.6": 2, "5": 1, "1,200,000": 1, "2008": 1}

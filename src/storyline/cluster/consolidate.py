@@ -7,8 +7,13 @@ another year, two heavyweight title defences). Consolidation looks at an event's
 articles together, with the document frequencies of now, and splits it when they form
 two groups that are clearly apart:
 
-1. the pairwise similarity of the members, ``(1 - w) * cos(terms) + w * cos(entities)``
-   with :data:`SPLIT_ENTITY_WEIGHT`;
+1. the pairwise similarity of the members: :data:`LEAD_WEIGHT` times the cosine of their
+   leads' words (title and first lines: what happened, as each report first tells it),
+   :data:`NUMBER_WEIGHT` times the cosine of their digit tokens (the figures, scores,
+   ages and dates that reports of one happening share and a sibling happening does not),
+   and the rest ``(1 - w) * cos(terms) + w * cos(entities)`` of the whole texts with
+   :data:`SPLIT_ENTITY_WEIGHT` (a pair where one side has no lead words or no digits
+   gives that share to the whole-text similarity);
 2. a bisection: the least similar pair seeds two halves, then every member moves to the
    half it is closer to on average, until nothing moves;
 3. the split is kept when both halves have at least :data:`MIN_PART` articles and the
@@ -33,7 +38,9 @@ from scipy import sparse
 from storyline.cluster.features import Features
 from storyline.cluster.similarity import Vocabulary
 
-SPLIT_ENTITY_WEIGHT = 0.5  # entity share of the member similarity (chosen on ECB+ and BASIL)
+SPLIT_ENTITY_WEIGHT = 0.5  # entity share of the whole-text similarity (chosen on ECB+, BASIL)
+LEAD_WEIGHT = 0.5  # share of the leads' word cosine in the member similarity (ECB+)
+NUMBER_WEIGHT = 0.3  # share of the digit-token cosine in the member similarity (ECB+)
 MIN_PART = 2  # a split leaves at least this many articles on each side
 MAX_MEMBERS = 2000  # larger events are left whole (the pairwise matrix grows as n^2)
 _ROUNDS = 20  # bisection refinement rounds (it settles in a few)
@@ -60,17 +67,30 @@ def similarity_matrix(
     features: Sequence[Features], vocab: Vocabulary, entity_weight: float = SPLIT_ENTITY_WEIGHT
 ) -> np.ndarray:
     """Blended cosine of every pair of ``features`` under ``vocab``'s current IDF
-    (sublinear TF-IDF of all terms and entities, computed as sparse matrices)."""
+    (sublinear TF-IDF of terms, entities and lead terms, sublinear counts of numbers,
+    computed as sparse matrices); see the module docstring for the blend."""
     terms = _tfidf([f.terms for f in features], vocab.terms, vocab)
     entities = _tfidf([f.entities for f in features], vocab.entities, vocab)
-    blend = (1.0 - entity_weight) * (terms @ terms.T) + entity_weight * (entities @ entities.T)
-    return np.asarray(blend.todense(), dtype=float)
+    body = (1.0 - entity_weight) * (terms @ terms.T) + entity_weight * (entities @ entities.T)
+    whole = np.asarray(body.todense(), dtype=float)
+    blend = whole.copy()
+    for rows, df, weight in (
+        ([f.lead_terms for f in features], vocab.terms, LEAD_WEIGHT),
+        ([f.numbers for f in features], {}, NUMBER_WEIGHT),
+    ):
+        # a pair where either side has none of these keys keeps the body's similarity
+        present = np.array([any(c > 0 for c in row.values()) for row in rows], float)
+        share = weight * np.outer(present, present)
+        vectors = _tfidf(rows, df, vocab)
+        blend += share * (np.asarray((vectors @ vectors.T).todense(), dtype=float) - whole)
+    return blend
 
 
 def _tfidf(
     rows: Sequence[Mapping[str, float]], df: Mapping[str, int], vocab: Vocabulary
 ) -> sparse.csr_matrix:
-    """Rows of ``1 + log(count)`` times IDF, L2-normalised (empty rows stay zero)."""
+    """Rows of ``1 + log(count)`` times IDF, L2-normalised (empty rows stay zero); with an
+    empty ``df`` every key weighs the same."""
     columns: dict[str, int] = {}
     counts: list[float] = []
     indices: list[int] = []

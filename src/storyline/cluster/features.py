@@ -10,7 +10,13 @@
 * ``event_days``: days the article's time expressions name (``DATE`` values of day
   precision), the reported happening's clock as opposed to the publication clock;
 * ``years``: years its dates name (from year, month and day values);
-* ``places``: geocoded places as ``country:US`` / ``city:US:aleppo`` keys.
+* ``places``: geocoded places as ``country:US`` / ``city:US:aleppo`` keys;
+* ``lead_terms``: the content-word counts of the title and lead alone (what happened, as
+  the article first tells it);
+* ``numbers``: counts of the digit tokens of the text (``300,000``, ``5.6``, ``2016``):
+  the figures, scores, ages and dates one happening's reports share.
+
+Consolidation compares articles on the last two as well (:mod:`.consolidate`).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ LEAD_CHARS = 400  # the lead: this many first characters of the cleaned text
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]{2}", re.UNICODE)
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"^(\d{4})(?:-\d{2})?(?:-\d{2})?$|^(\d{4})-W\d{2}$")
 
 # Function words and reporting verbs that say nothing about what happened.
@@ -69,6 +76,8 @@ class Features:
     years: tuple[int, ...] = ()
     places: tuple[str, ...] = ()
     duplicate_of: str | None = None
+    lead_terms: Mapping[str, int] = field(default_factory=dict)
+    numbers: Mapping[str, int] = field(default_factory=dict)
 
 
 def _fold(word: str) -> str:
@@ -159,4 +168,6 @@ def article_features(article: Article, enrichment: Enrichment | None) -> Feature
         years=tuple(sorted(years)),
         places=tuple(places),
         duplicate_of=article.duplicate_of,
+        lead_terms=term_counts(title, article.text[:lead_end]),
+        numbers=dict(Counter(_NUMBER.findall(article.text))),
     )
