@@ -177,6 +177,15 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=1.0,
     ),
     Setting(
+        "cluster.merge_ratio",
+        0.9,
+        "Consolidation merges two events of one story when the mean similarity between their "
+        "articles reaches this share of the looser one's inner similarity (0: never).",
+        float,
+        minimum=0.0,
+        maximum=2.0,
+    ),
+    Setting(
         "cluster.on_ingest",
         True,
         "Place newly enriched articles into events and stories at the end of every ingest.",

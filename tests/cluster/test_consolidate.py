@@ -6,9 +6,15 @@ from dataclasses import replace
 
 import numpy as np
 
-from storyline.cluster.consolidate import MIN_PART, bisect, similarity_matrix, split_event
+from storyline.cluster.consolidate import (
+    MIN_PART,
+    bisect,
+    merge_events,
+    similarity_matrix,
+    split_event,
+)
 from storyline.cluster.features import Features
-from storyline.cluster.online import ClusterParams, OnlineClusterer
+from storyline.cluster.online import ClusterParams, Merged, Move, OnlineClusterer
 from storyline.cluster.similarity import Vocabulary
 
 FIRED = {"coach": 3, "fired": 3, "season": 2, "slide": 2, "loss": 2}
@@ -117,3 +123,46 @@ def test_clusterer_consolidation_opens_a_new_event_in_the_same_story() -> None:
     # a later article of the second happening now finds its own event first
     later = clusterer.assign(_article("h9", HIRED, "jim brien"))
     assert later.event_id == "event-2"
+
+
+def test_merge_events_joins_pieces_of_one_happening_into_the_older_event() -> None:
+    fired = [_article(f"f{i}", FIRED, "maurice cheeks") for i in range(6)]
+    hired = [_article(f"h{i}", HIRED, "jim brien") for i in range(3)]
+    vocab = _vocab([*fired, *hired])
+    events = [("event-1", fired[:3]), ("event-2", hired), ("event-3", fired[3:])]
+    merges = merge_events(events, vocab, ratio=0.9)
+    assert [(m.kept, m.absorbed) for m in merges] == [("event-1", "event-3")]
+    assert merges[0].between >= 0.9 * merges[0].within
+    assert "event-1" in merges[0].reason and f"{merges[0].between:.3f}" in merges[0].reason
+    assert merge_events(events, vocab, ratio=0.0) == []
+    # two happenings stay apart even when one of them is a single article
+    assert merge_events([("event-1", fired[:3]), ("event-2", hired[:1])], vocab, 0.9) == []
+
+
+def test_clusterer_merges_back_what_an_eager_split_cut() -> None:
+    # one happening; half the reports add one word, so an eager bisection has a cut
+    fired = [
+        _article(f"f{i}", {**FIRED, "early" if i % 2 else "late": 1}, "maurice cheeks")
+        for i in range(6)
+    ]
+    features = {f.article_id: f for f in fired}
+    params = ClusterParams(event_threshold=0.0, split_ratio=2.0, merge_ratio=0.0)
+    clusterer = OnlineClusterer(params)
+    for item in fired:
+        clusterer.assign(item)
+    changes = clusterer.consolidate(["event-1"], features)
+    assert changes and all(isinstance(c, Move) for c in changes)  # cut into pieces
+    pieces = sorted(clusterer.state.events)
+    assert len(pieces) > 1
+    clusterer.params = replace(params, split_ratio=0.0, merge_ratio=0.9)
+    merged = clusterer.consolidate(pieces, features)
+    assert merged and all(isinstance(c, Merged) for c in merged)
+    state = clusterer.state
+    assert sorted(state.events) == ["event-1"]
+    assert sorted(clusterer.members("event-1")) == sorted(features)
+    assert state.events["event-1"].profile.articles == 6
+    assert state.stories.stories[state.events["event-1"].story or ""].members == ["event-1"]
+    assert {c.merge.kept for c in merged if isinstance(c, Merged)} == {"event-1"}
+    # the index still names the merged ids; a later article finds the surviving event
+    later = clusterer.assign(_article("f9", FIRED, "maurice cheeks"))
+    assert later.event_id == "event-1"

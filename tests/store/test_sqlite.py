@@ -141,3 +141,31 @@ def test_save_clusters_writes_its_log_lines_in_the_same_transaction(tmp_path: Pa
     reopened = SQLiteStore(tmp_path / "s.db")
     assert reopened.placements() == {"a1": "event-2"}
     reopened.close()
+
+
+def test_save_clusters_drops_merged_events_that_nothing_points_to() -> None:
+    from storyline.store.clusters import ClusterRow, PlacementRow
+
+    store = SQLiteStore(memory=True)
+    for name in ("a1", "a2"):
+        article, sig, bands = _article(name, f"Rescuers searched the rubble, report {name}.")
+        store.add_articles([(article, sig, bands)])
+    first = [
+        PlacementRow("a1", "event-1", "story-1", {}, "test"),
+        PlacementRow("a2", "event-2", "story-1", {}, "test"),
+    ]
+    events = [
+        ClusterRow("event-1", "Quake", None, None, 1, story_id="story-1"),
+        ClusterRow("event-2", "Quake", None, None, 1, story_id="story-1"),
+    ]
+    story = ClusterRow("story-1", "Quake", None, None, 2, events=2)
+    store.save_clusters(first, events, [story], b"s", "test")
+    # event-1 still holds a1: dropping it is refused quietly
+    store.save_clusters([], [], [], b"s", "test", dropped=["event-1"])
+    assert [e.id for e in store.list_clusters("event")] == ["event-1", "event-2"]
+    merged = [PlacementRow("a2", "event-1", "story-1", {}, "test")]
+    kept = ClusterRow("event-1", "Quake", None, None, 2, story_id="story-1")
+    story = ClusterRow("story-1", "Quake", None, None, 2, events=1)
+    store.save_clusters(merged, [kept], [story], b"s", "test", dropped=["event-2"])
+    assert [(e.id, e.articles) for e in store.list_clusters("event")] == [("event-1", 2)]
+    assert store.placements() == {"a1": "event-1", "a2": "event-1"}

@@ -36,7 +36,8 @@ def _row_json(row: ClusterRow, kind: str, articles: list[str] | None = None) -> 
 
 @app.command("cluster")
 def cluster_command(as_json: JsonOpt = False) -> None:
-    """Place every enriched article not placed yet into an event and a story."""
+    """Place every enriched article not placed yet into an event and a story, then split
+    the events that came apart and merge those that tell one happening (logged)."""
     with open_store() as store, spinner("clustering") as update:
         report = service.cluster(
             store, current_settings(), progress=lambda done, _: update(f"clustering: {done}")
@@ -48,6 +49,8 @@ def cluster_command(as_json: JsonOpt = False) -> None:
         f"placed {report.articles} articles: {report.new_events} new events, "
         f"{report.new_stories} new stories in {report.seconds:.1f} s"
     )
+    for line in report.log:
+        out.print(f"  {escape(line)}")
 
 
 @app.command()

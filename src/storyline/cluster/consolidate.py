@@ -1,4 +1,5 @@
-"""Consolidation: split events whose articles turn out to tell two happenings.
+"""Consolidation: split events whose articles turn out to tell two happenings, and merge
+events of one story that turn out to tell the same one.
 
 Online assignment decides each article once, against what has arrived before it, so two
 similar happenings can share an event when an article of the second one arrives while
@@ -19,6 +20,13 @@ two groups that are clearly apart:
 3. the split is kept when both halves have at least :data:`MIN_PART` articles and the
    mean similarity *between* them is below ``ratio`` times the mean similarity *within*
    the looser half; each kept half is tried again.
+
+Merging is the mirror test (:func:`merge_events`): within one story, two events whose
+mean similarity between them reaches ``merge_ratio`` times the inner similarity of the
+looser one (a single article has none: the other's counts) are one happening the online
+pass saw in pieces; the closest such pair merges first, into the older event, and the
+pair scores are updated until none reaches the ratio. A split and a merge cannot undo
+each other: ``split_ratio`` is below ``merge_ratio``.
 
 The test is relative on purpose: an absolute threshold that keeps apart two sibling
 happenings of one topic also cuts loosely written events of another, while "much closer
@@ -60,6 +68,23 @@ class Split:
         return (
             f"its articles form two groups: mean similarity between them {self.between:.3f}, "
             f"within the looser one {self.within:.3f}"
+        )
+
+
+@dataclass(frozen=True)
+class Merge:
+    """One accepted merge: ``absorbed``'s articles join the older event ``kept``."""
+
+    kept: str
+    absorbed: str
+    between: float  # mean similarity between the two events' articles
+    within: float  # mean similarity within the looser of the two
+
+    @property
+    def reason(self) -> str:
+        return (
+            f"its articles are as close to those of {self.kept} as to each other: mean "
+            f"similarity between them {self.between:.3f}, within the looser one {self.within:.3f}"
         )
 
 
@@ -160,3 +185,53 @@ def _splits(matrix: np.ndarray, ids: list[str], ratio: float) -> list[Split]:
     inner_kept = _splits(matrix[np.ix_(kept, kept)], kept_ids, ratio)
     inner_moved = _splits(matrix[np.ix_(moved, moved)], moved_ids, ratio)
     return [split, *inner_kept, *inner_moved]
+
+
+def merge_events(
+    events: Sequence[tuple[str, Sequence[Features]]], vocab: Vocabulary, ratio: float
+) -> list[Merge]:
+    """The merges among ``events`` (id and members, oldest event first, all of one story),
+    closest pair first; empty when ``ratio`` <= 0 or they hold more than
+    :data:`MAX_MEMBERS` articles."""
+    items = [item for _, members in events for item in members]
+    if ratio <= 0 or len(events) < 2 or len(items) > MAX_MEMBERS:
+        return []
+    matrix = similarity_matrix(items, vocab)
+    count = len(events)
+    labels = np.repeat(np.arange(count), [len(members) for _, members in events])
+    member = np.zeros((len(items), count))
+    member[np.arange(len(items)), labels] = 1.0
+    sums = member.T @ matrix @ member  # similarity sums between (and within) events
+    selves = member.T @ np.diag(matrix)  # each event's self-similarities, not "within"
+    sizes = member.sum(axis=0)
+    alive = np.ones(count, bool)
+    merges: list[Merge] = []
+    while True:
+        pairs = sizes * (sizes - 1)
+        within = np.full(count, np.nan)
+        inner = pairs > 0
+        within[inner] = (np.diag(sums)[inner] - selves[inner]) / pairs[inner]
+        looser = np.fmin.outer(within, within)  # a single article takes the other's
+        between = sums / np.maximum(np.outer(sizes, sizes), 1.0)
+        valid = np.outer(alive, alive) & ~np.eye(count, dtype=bool) & (np.nan_to_num(looser) > 0)
+        scores = np.where(valid, between / np.where(valid, looser, 1.0), -np.inf)
+        first, second = np.unravel_index(int(np.argmax(scores)), scores.shape)
+        if scores[first, second] < ratio:
+            return merges
+        keep, gone = int(min(first, second)), int(max(first, second))
+        merges.append(
+            Merge(
+                events[keep][0],
+                events[gone][0],
+                round(float(between[keep, gone]), 4),
+                round(float(looser[keep, gone]), 4),
+            )
+        )
+        sums[keep, :] += sums[gone, :]
+        sums[:, keep] += sums[:, gone]
+        sums[gone, :] = 0.0
+        sums[:, gone] = 0.0
+        selves[keep] += selves[gone]
+        sizes[keep] += sizes[gone]
+        sizes[gone] = 0.0
+        alive[gone] = False

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from storyline.cluster.consolidate import Split, split_event
+from storyline.cluster.consolidate import MAX_MEMBERS, Merge, Split, merge_events, split_event
 from storyline.cluster.explain import Evidence, gather_evidence
 from storyline.cluster.features import Features
 from storyline.cluster.index import CandidateIndex, Cluster, index_keys
@@ -47,6 +47,7 @@ from storyline.errors import InputError, SettingsError
 from storyline.settings import Settings
 
 PRODUCER = "cluster.online.v1"
+MERGE_EVENTS = 50  # a story's most recent events (besides the touched ones) merging looks at
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class ClusterParams:
     index_keys: int = 20
     posting_cap: int = 100
     split_ratio: float = 0.65
+    merge_ratio: float = 0.9
     story: StoryParams = field(default_factory=StoryParams)
 
 
@@ -71,6 +73,7 @@ _EVENT_SETTINGS = {
     "cluster.event_active_days": "event_active_days",
     "cluster.candidates": "candidates",
     "cluster.split_ratio": "split_ratio",
+    "cluster.merge_ratio": "merge_ratio",
 }
 _STORY_SETTINGS = {
     "cluster.entity_weight": "entity_weight",
@@ -125,6 +128,15 @@ class Move:
     source: str
     target: str
     split: Split
+    story: str | None
+
+
+@dataclass(frozen=True)
+class Merged:
+    """Consolidation merged ``merge.absorbed`` (its articles ``moved``) into ``merge.kept``."""
+
+    merge: Merge
+    moved: tuple[str, ...]
     story: str | None
 
 
@@ -235,22 +247,83 @@ class OnlineClusterer:
         )
 
     def members(self, event_id: str) -> list[str]:
-        """The articles of an event, in arrival order."""
+        """The articles of an event, in arrival order (a merged event's own articles first,
+        then those of the event it absorbed)."""
         return list(self.state.events[event_id].members)
 
-    def consolidate(self, event_ids: Iterable[str], features: Mapping[str, Features]) -> list[Move]:
-        """Split each of ``event_ids`` whose articles form separate groups.
+    def consolidation_scope(self, event_ids: Iterable[str]) -> list[str]:
+        """The events :meth:`consolidate` reads for ``event_ids``: those events, and for
+        merging the other events of their stories (the :data:`MERGE_EVENTS` most recent)."""
+        touched = {e for e in event_ids if e in self.state.events}
+        scope = set(touched)
+        for events in self._merge_groups(touched).values():
+            scope.update(events)
+        return sorted(scope, key=_event_number)
 
-        ``features`` must hold every member of those events (``members`` lists them).
-        Each split opens a new event in the same story with the half that does not hold
-        the event's first article; both profiles are rebuilt from their articles.
+    def _merge_groups(self, touched: set[str]) -> dict[str, list[str]]:
+        """Story -> the events merging compares there (oldest first, members capped)."""
+        state = self.state
+        groups: dict[str, list[str]] = {}
+        for story_id in sorted({state.events[e].story or "" for e in touched} - {""}):
+            story = state.stories.stories.get(story_id)
+            if story is None:
+                continue
+            alive = [e for e in story.members if e in state.events]
+            others = [e for e in alive if e not in touched][-MERGE_EVENTS:]
+            events = sorted({*others, *(e for e in alive if e in touched)}, key=_event_number)
+            size = 0
+            kept = []
+            for event_id in reversed(events):  # the most recent first, up to the cap
+                size += len(state.events[event_id].members)
+                if size > MAX_MEMBERS:
+                    break
+                kept.append(event_id)
+            if len(kept) > 1:
+                groups[story_id] = kept[::-1]
+        return groups
+
+    def consolidate(
+        self, event_ids: Iterable[str], features: Mapping[str, Features]
+    ) -> list[Move | Merged]:
+        """Split each of ``event_ids`` whose articles form separate groups, then merge the
+        events of their stories that tell one happening.
+
+        ``features`` must hold every member of the events :meth:`consolidation_scope`
+        names. A split opens a new event in the same story with the half that does not
+        hold the event's first article; a merge moves the newer event's articles into the
+        older one and drops the newer id. Profiles follow their articles.
         """
-        moves = []
-        for event_id in sorted(set(event_ids), key=_event_number):
-            members = [features[a] for a in self.state.events[event_id].members]
-            for split in split_event(members, self.state.vocab, self.params.split_ratio):
-                moves.append(self._split(split, features))
-        return moves
+        state, params = self.state, self.params
+        touched = {e for e in event_ids if e in state.events}
+        changes: list[Move | Merged] = []
+        for event_id in sorted(touched, key=_event_number):
+            members = [features[a] for a in state.events[event_id].members]
+            for split in split_event(members, state.vocab, params.split_ratio):
+                move = self._split(split, features)
+                touched.add(move.target)
+                changes.append(move)
+        if params.merge_ratio > 0:
+            for events in self._merge_groups(touched).values():
+                groups = [(e, [features[a] for a in state.events[e].members]) for e in events]
+                for merge in merge_events(groups, state.vocab, params.merge_ratio):
+                    changes.append(self._merge(merge, features))
+        return changes
+
+    def _merge(self, merge: Merge, features: Mapping[str, Features]) -> Merged:
+        state = self.state
+        kept, gone = state.events[merge.kept], state.events.pop(merge.absorbed)
+        for article_id in gone.members:
+            item = features[article_id]
+            vectors = vectorize(item, state.vocab)
+            kept.profile.add(item, vectors)
+            kept.members.append(article_id)
+            state.article_events[article_id] = kept.id
+            state.event_index.add(kept.id, index_keys(vectors, self.params.index_keys), item.day)
+        state.event_index.last_day.pop(gone.id, None)
+        if gone.story is not None and gone.story in state.stories.stories:
+            story = state.stories.stories[gone.story]
+            story.members = [e for e in story.members if e != gone.id]
+        return Merged(merge, tuple(gone.members), gone.story)
 
     def _split(self, split: Split, features: Mapping[str, Features]) -> Move:
         state = self.state
@@ -285,6 +358,8 @@ class OnlineClusterer:
         found = state.event_index.candidates(keys, features.day, params.candidates)
         scored = []
         for event_id in found:
+            if event_id not in state.events:  # merged into another event since indexed
+                continue
             score, signals = score_profile(
                 features,
                 vectors,

@@ -183,6 +183,7 @@ def cluster(store: Store, settings: Settings, *, progress: Progress | None = Non
             _dump_state(clusterer.state),
             PRODUCER,
             found.log,
+            found.dropped,
         )
     return ClusterReport(done, new_events, new_stories, time.perf_counter() - started, found.log)
 

@@ -1,9 +1,11 @@
-"""Consolidation at the end of a clustering run: split the events that came apart.
+"""Consolidation at the end of a clustering run: split the events that came apart and
+merge those that tell one happening.
 
 :meth:`OnlineClusterer.consolidate` decides; this module gathers the features it needs
-from the store and turns its moves into the rows to save: the moved articles'
+from the store and turns its changes into the rows to save: the moved articles'
 placements (with the reason added to their explanation, so ``why`` tells it), the
-events and stories whose counts changed, and one log line per split.
+events and stories whose counts changed, the events merged away, and one log line per
+split or merge.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 
 from storyline.cluster.consolidate import MIN_PART
 from storyline.cluster.features import article_features
-from storyline.cluster.online import PRODUCER, Move, OnlineClusterer
+from storyline.cluster.online import PRODUCER, Merged, Move, OnlineClusterer
 from storyline.models import Article
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow, PlacementRow
@@ -27,57 +29,80 @@ class Consolidation:
     events: tuple[ClusterRow, ...] = ()
     stories: tuple[ClusterRow, ...] = ()
     log: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()  # events merged into others
 
 
 def consolidate(
     store: Store, clusterer: OnlineClusterer, event_ids: Iterable[str]
 ) -> Consolidation:
-    """Split those of ``event_ids`` whose articles form separate groups."""
-    candidates = [e for e in set(event_ids) if len(clusterer.members(e)) >= 2 * MIN_PART]
-    if not candidates:
+    """Split those of ``event_ids`` whose articles form separate groups and merge the
+    events of their stories that tell one happening."""
+    event_ids = list(event_ids)
+    candidates = clusterer.consolidation_scope(event_ids)
+    splittable = any(len(clusterer.members(e)) >= 2 * MIN_PART for e in candidates)
+    if not splittable and len(candidates) < 2:
         return Consolidation()
     ids = [a for event_id in candidates for a in clusterer.members(event_id)]
     articles = {a.id: a for a in store.get_articles(ids)}
     features = {i: article_features(articles[i], store.get_enrichment(i)) for i in ids}
-    moves = clusterer.consolidate(candidates, features)
-    if not moves:
+    changes = clusterer.consolidate(event_ids, features)
+    if not changes:
         return Consolidation()
     placements: dict[str, PlacementRow] = {}
-    for move in moves:
-        for article_id in move.split.moved:
+    for change in changes:
+        moved = change.split.moved if isinstance(change, Move) else change.moved
+        for article_id in moved:
             row = placements.get(article_id) or store.get_placement(article_id)
             if row is not None:
-                placements[article_id] = _moved(row, move)
+                placements[article_id] = _moved(row, change)
+    dropped = tuple(c.merge.absorbed for c in changes if isinstance(c, Merged))
     return Consolidation(
         tuple(placements.values()),
-        tuple(_events(store, clusterer, moves, articles)),
-        tuple(_stories(store, moves)),
-        tuple(f"split: {m.source} -> {m.source}, {m.target} ({m.split.reason})" for m in moves),
+        tuple(_events(store, clusterer, changes, articles)),
+        tuple(_stories(store, changes)),
+        tuple(_log_line(c) for c in changes),
+        dropped,
     )
 
 
-def _moved(row: PlacementRow, move: Move) -> PlacementRow:
+def _log_line(change: Move | Merged) -> str:
+    if isinstance(change, Move):
+        source, target = change.source, change.target
+        return f"split: {source} -> {source}, {target} ({change.split.reason})"
+    kept, absorbed = change.merge.kept, change.merge.absorbed
+    return f"merge: {kept}, {absorbed} -> {kept} ({change.merge.reason})"
+
+
+def _moved(row: PlacementRow, change: Move | Merged) -> PlacementRow:
     explanation = dict(row.explanation)
-    line = f"consolidation moved it from {move.source} to {move.target}: {move.split.reason}"
+    if isinstance(change, Move):
+        source, target = change.source, change.target
+        between, within = change.split.between, change.split.within
+        line = f"consolidation moved it from {source} to {target}: {change.split.reason}"
+    else:
+        source, target = change.merge.absorbed, change.merge.kept
+        between, within = change.merge.between, change.merge.within
+        line = f"consolidation merged {source} into {target}: {change.merge.reason}"
     explanation["lines"] = [*explanation.get("lines", []), line]
     explanation["moves"] = [
         *explanation.get("moves", []),
-        {
-            "from": move.source,
-            "to": move.target,
-            "between": move.split.between,
-            "within": move.split.within,
-        },
+        {"from": source, "to": target, "between": between, "within": within},
     ]
-    return PlacementRow(row.article_id, move.target, row.story_id, explanation, PRODUCER)
+    return PlacementRow(row.article_id, target, row.story_id, explanation, PRODUCER)
 
 
 def _events(
-    store: Store, clusterer: OnlineClusterer, moves: list[Move], articles: dict[str, Article]
+    store: Store,
+    clusterer: OnlineClusterer,
+    changes: list[Move | Merged],
+    articles: dict[str, Article],
 ) -> list[ClusterRow]:
-    """Rows of every event a move touched, recounted from its members."""
+    """Rows of every event a change touched and that still exists, recounted."""
     rows = []
-    for event_id in dict.fromkeys(e for m in moves for e in (m.source, m.target)):
+    touched = ((c.source, c.target) if isinstance(c, Move) else (c.merge.kept,) for c in changes)
+    for event_id in dict.fromkeys(e for pair in touched for e in pair):
+        if event_id not in clusterer.state.events:
+            continue
         members = [articles[a] for a in clusterer.members(event_id)]
         days = [a.published[:10] for a in members if a.published]
         old = store.get_cluster("event", event_id)
@@ -96,17 +121,17 @@ def _events(
     return rows
 
 
-def _stories(store: Store, moves: list[Move]) -> list[ClusterRow]:
-    """Story rows with one more event per split inside them."""
+def _stories(store: Store, changes: list[Move | Merged]) -> list[ClusterRow]:
+    """Story rows with one more event per split and one fewer per merge inside them."""
     added: dict[str, int] = {}
-    for move in moves:
-        story = move.story
+    for change in changes:
+        story = change.story
         if story:
-            added[story] = added.get(story, 0) + 1
+            added[story] = added.get(story, 0) + (1 if isinstance(change, Move) else -1)
     rows = []
     for story_id, count in added.items():
         row = store.get_cluster("story", story_id)
-        if row is not None:
+        if row is not None and count:
             rows.append(
                 ClusterRow(
                     row.id, row.title, row.start, row.end, row.articles, events=row.events + count

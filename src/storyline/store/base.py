@@ -124,9 +124,11 @@ class Store(Protocol):
         state: bytes,
         producer: str,
         log: Sequence[str] = (),
+        dropped: Sequence[str] = (),
     ) -> None:
-        """Placements, touched events/stories, the clusterer state and the ``log`` lines
-        (as :meth:`log_clusters` writes them), in one transaction."""
+        """Placements, touched events/stories, the clusterer state, the ``log`` lines (as
+        :meth:`log_clusters` writes them) and the removal of the ``dropped`` events (merged
+        into others), in one transaction."""
         ...
 
     def get_cluster(self, kind: str, cluster_id: str) -> ClusterRow | None: ...

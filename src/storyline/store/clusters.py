@@ -192,6 +192,16 @@ def log(conn: sqlite3.Connection, action: str, subjects: Sequence[str], reason: 
     )
 
 
+def drop_events(conn: sqlite3.Connection, event_ids: Sequence[str]) -> None:
+    """Remove events that no placement points to any more (merged into others)."""
+    for event_id in event_ids:
+        conn.execute(
+            "DELETE FROM events WHERE id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM placements WHERE event_id = ?)",
+            (event_id, event_id),
+        )
+
+
 def log_lines(conn: sqlite3.Connection, lines: Sequence[str]) -> None:
     """Log lines of the form ``action: subjects (reason)``, one row each."""
     for line in lines:

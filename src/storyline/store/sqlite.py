@@ -243,9 +243,11 @@ class SQLiteStore:
         state: bytes,
         producer: str,
         log: Sequence[str] = (),
+        dropped: Sequence[str] = (),
     ) -> None:
         with self._write() as conn:
             _clusters.save(conn, placements, events, stories, state, producer)
+            _clusters.drop_events(conn, dropped)
             _clusters.log_lines(conn, log)
 
     def get_cluster(self, kind: str, cluster_id: str) -> _clusters.ClusterRow | None:
