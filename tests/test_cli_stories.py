@@ -167,3 +167,28 @@ def test_a_run_ends_by_splitting_events_that_came_apart(
     assert again.exit_code == 0, again.output
     log = json.loads(again.stdout)["log"]
     assert "split: event-1 -> event-1, event-2 (its articles form two groups" in log[0]
+
+
+def test_a_run_ends_by_merging_an_event_that_tells_a_known_happening(
+    empty_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tmp_path = empty_env
+    first, second = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    first.write_text(
+        "\n".join(json.dumps({"id": f"a{i}", "text": t}) for i, t in enumerate([FLOOD, FLOOD_2])),
+        encoding="utf-8",
+    )
+    second.write_text(json.dumps({"id": "b0", "text": FLOOD_3}), encoding="utf-8")
+    monkeypatch.setenv("STORYLINE_CLUSTER_EVENT_THRESHOLD", "0")
+    assert runner.invoke(app, ["ingest", str(first)]).exit_code == 0
+    # online, the third report opens an event of its own in the same story ...
+    monkeypatch.setenv("STORYLINE_CLUSTER_EVENT_THRESHOLD", "1")
+    monkeypatch.setenv("STORYLINE_CLUSTER_STORY_THRESHOLD", "0")
+    assert runner.invoke(app, ["ingest", str(second)]).exit_code == 0
+    # ... which consolidation merges into the older event, dropping the new id
+    events = json.loads(runner.invoke(app, ["events", "--json"]).stdout)
+    assert [(e["id"], sorted(e["articles"])) for e in events] == [("event-1", ["a0", "a1", "b0"])]
+    stories = json.loads(runner.invoke(app, ["stories", "--json"]).stdout)
+    assert [s["events"] for s in stories] == [1]
+    why = runner.invoke(app, ["why", "b0"]).stdout
+    assert "consolidation merged event-2 into event-1" in why

@@ -94,6 +94,8 @@ def ingest(
                 f"placed {clustered.articles} articles: {clustered.new_events} new events, "
                 f"{clustered.new_stories} new stories"
             )
+            for line in clustered.log:
+                out.print(f"  {escape(line)}")
         for rejection in report.rejected:
             err.print(
                 f"[yellow]rejected[/yellow] {escape(rejection.origin)}: {escape(rejection.reason)}",
