@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from storyline.models import Article, Enrichment
 
@@ -89,17 +90,21 @@ def _fold(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=100_000)
+def _content_word(word: str) -> str | None:
+    """The folded content word of a lower-cased token, ``None`` for stop and short words."""
+    word = word.replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) < 3 or word in _STOP:
+        return None
+    return _fold(word)
+
+
 def tokenize(text: str) -> list[str]:
     """Content words of ``text``: lower-cased, folded, stop words and short words dropped."""
-    words = []
-    for match in _WORD.finditer(text.lower()):
-        word = match.group().replace("’", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        if len(word) < 3 or word in _STOP:
-            continue
-        words.append(_fold(word))
-    return words
+    found = map(_content_word, _WORD.findall(text.lower()))
+    return [word for word in found if word is not None]
 
 
 def parse_day(value: str | None) -> int | None:
