@@ -163,6 +163,8 @@ def test_clusterer_merges_back_what_an_eager_split_cut() -> None:
     assert state.events["event-1"].profile.articles == 6
     assert state.stories.stories[state.events["event-1"].story or ""].members == ["event-1"]
     assert {c.merge.kept for c in merged if isinstance(c, Merged)} == {"event-1"}
-    # the index still names the merged ids; a later article finds the surviving event
+    # the merged ids are no longer candidates; a later article finds the surviving event
+    assert set(state.event_index.dropped) == set(pieces) - {"event-1"}
     later = clusterer.assign(_article("f9", FIRED, "maurice cheeks"))
     assert later.event_id == "event-1"
+    assert [c.cluster_id for c in later.candidates] == ["event-1"]

@@ -45,6 +45,7 @@ class CandidateIndex:
     active_days: int = 0  # 0: clusters never expire (undated streams)
     postings: dict[str, dict[str, None]] = field(default_factory=dict)
     last_day: dict[str, int] = field(default_factory=dict)
+    dropped: dict[str, None] = field(default_factory=dict)  # merged away; purged as met
 
     def add(self, cluster_id: str, keys: Mapping[str, float], day: int | None) -> None:
         """Record that ``cluster_id`` was just updated by an article with these keys."""
@@ -56,6 +57,11 @@ class CandidateIndex:
             posting[cluster_id] = None
             if len(posting) > self.posting_cap:
                 del posting[next(iter(posting))]
+
+    def drop(self, cluster_id: str) -> None:
+        """Forget a cluster (merged into another): it is no longer a candidate."""
+        self.dropped[cluster_id] = None
+        self.last_day.pop(cluster_id, None)
 
     def _expired(self, cluster_id: str, today: int | None) -> bool:
         if today is None or self.active_days <= 0 or cluster_id not in self.last_day:
@@ -69,7 +75,7 @@ class CandidateIndex:
             posting = self.postings.get(key)
             if not posting:
                 continue
-            expired = [c for c in posting if self._expired(c, today)]
+            expired = [c for c in posting if c in self.dropped or self._expired(c, today)]
             for cluster_id in expired:
                 del posting[cluster_id]
             for cluster_id in posting:

@@ -319,7 +319,7 @@ class OnlineClusterer:
             kept.members.append(article_id)
             state.article_events[article_id] = kept.id
             state.event_index.add(kept.id, index_keys(vectors, self.params.index_keys), item.day)
-        state.event_index.last_day.pop(gone.id, None)
+        state.event_index.drop(gone.id)
         if gone.story is not None and gone.story in state.stories.stories:
             story = state.stories.stories[gone.story]
             story.members = [e for e in story.members if e != gone.id]
@@ -358,8 +358,6 @@ class OnlineClusterer:
         found = state.event_index.candidates(keys, features.day, params.candidates)
         scored = []
         for event_id in found:
-            if event_id not in state.events:  # merged into another event since indexed
-                continue
             score, signals = score_profile(
                 features,
                 vectors,
