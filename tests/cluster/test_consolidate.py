@@ -168,3 +168,18 @@ def test_clusterer_merges_back_what_an_eager_split_cut() -> None:
     later = clusterer.assign(_article("f9", FIRED, "maurice cheeks"))
     assert later.event_id == "event-1"
     assert [c.cluster_id for c in later.candidates] == ["event-1"]
+
+
+def test_bisect_is_not_led_astray_by_an_outlier() -> None:
+    # two blocks of three and one short report close to nothing: seeding the halves with
+    # the least similar pair would cut the outlier off; the normalised cut parts the blocks
+    size = 7
+    matrix = np.full((size, size), 0.2)
+    for block in ((0, 1, 2), (3, 4, 5)):
+        for i in block:
+            for j in block:
+                matrix[i, j] = 0.8
+    matrix[6, :] = matrix[:, 6] = 0.05
+    np.fill_diagonal(matrix, 1.0)
+    labels = bisect(matrix).tolist()
+    assert labels[:3] == [0, 0, 0] and labels[3:6] == [1, 1, 1]

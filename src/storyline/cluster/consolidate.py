@@ -15,8 +15,10 @@ two groups that are clearly apart:
    and the rest ``(1 - w) * cos(terms) + w * cos(entities)`` of the whole texts with
    :data:`SPLIT_ENTITY_WEIGHT` (a pair where one side has no lead words or no digits
    gives that share to the whole-text similarity);
-2. a bisection: the least similar pair seeds two halves, then every member moves to the
-   half it is closer to on average, until nothing moves;
+2. a bisection: the signs of the Fiedler vector of the similarity graph (the second
+   eigenvector of its normalised Laplacian: a relaxed normalised cut, Shi & Malik 2000)
+   give two halves, then every member moves to the half it is closer to on average,
+   until nothing moves;
 3. the split is kept when both halves have at least :data:`MIN_PART` articles and the
    mean similarity *between* them is below ``ratio`` times the mean similarity *within*
    the looser half; each kept half is tried again.
@@ -137,10 +139,7 @@ def _tfidf(
 
 def bisect(matrix: np.ndarray) -> np.ndarray:
     """Half labels (0/1) of the members of a similarity ``matrix``; 0 holds member 0."""
-    size = len(matrix)
-    apart = matrix + np.eye(size) * 10.0
-    first, second = np.unravel_index(int(np.argmin(apart)), apart.shape)
-    labels = (matrix[:, second] > matrix[:, first]).astype(int)
+    labels = _fiedler_halves(matrix)
     for _ in range(_ROUNDS):
         if labels.all() or not labels.any():
             break
@@ -150,6 +149,18 @@ def bisect(matrix: np.ndarray) -> np.ndarray:
             break
         labels = moved
     return labels if labels[0] == 0 else 1 - labels
+
+
+def _fiedler_halves(matrix: np.ndarray) -> np.ndarray:
+    """The signs of the Fiedler vector of ``matrix`` as a graph (negative weights as 0)."""
+    weights = np.clip(matrix, 0.0, None)
+    np.fill_diagonal(weights, 0.0)
+    degree = weights.sum(axis=1)
+    scale = 1.0 / np.sqrt(np.maximum(degree, 1e-12))
+    laplacian = np.eye(len(matrix)) - scale[:, None] * weights * scale[None, :]
+    _, vectors = np.linalg.eigh(laplacian)
+    fiedler: np.ndarray = vectors[:, 1] * scale
+    return (fiedler > 0).astype(int)
 
 
 def _within(matrix: np.ndarray, mask: np.ndarray) -> float:
