@@ -183,3 +183,18 @@ def test_bisect_is_not_led_astray_by_an_outlier() -> None:
     np.fill_diagonal(matrix, 1.0)
     labels = bisect(matrix).tolist()
     assert labels[:3] == [0, 0, 0] and labels[3:6] == [1, 1, 1]
+
+
+def test_events_weeks_apart_do_not_merge_however_alike() -> None:
+    day = 738_000
+    fired = [
+        replace(_article(f"f{i}", FIRED, "maurice cheeks"), day=day + (0 if i < 3 else 40))
+        for i in range(6)
+    ]
+    vocab = _vocab(fired)
+    events = [("event-1", fired[:3]), ("event-2", fired[3:])]
+    assert merge_events(events, vocab, ratio=0.9, max_gap_days=14) == []
+    assert [m.absorbed for m in merge_events(events, vocab, 0.9, max_gap_days=60)] == ["event-2"]
+    # an undated event has no gap to measure
+    undated = [("event-1", fired[:3]), ("event-2", [replace(f, day=None) for f in fired[3:]])]
+    assert len(merge_events(undated, vocab, ratio=0.9, max_gap_days=14)) == 1

@@ -27,8 +27,10 @@ Merging is the mirror test (:func:`merge_events`): within one story, two events 
 mean similarity between them reaches ``merge_ratio`` times the inner similarity of the
 looser one (a single article has none: the other's counts) are one happening the online
 pass saw in pieces; the closest such pair merges first, into the older event, and the
-pair scores are updated until none reaches the ratio. A split and a merge cannot undo
-each other: ``split_ratio`` is below ``merge_ratio``.
+pair scores are updated until none reaches the ratio. Two events whose publication days
+lie further apart than an event may stay idle (``cluster.event_active_days``) never
+merge: the online pass could not have built that event either. A split and a merge
+cannot undo each other: ``split_ratio`` is below ``merge_ratio``.
 
 The test is relative on purpose: an absolute threshold that keeps apart two sibling
 happenings of one topic also cuts loosely written events of another, while "much closer
@@ -199,16 +201,21 @@ def _splits(matrix: np.ndarray, ids: list[str], ratio: float) -> list[Split]:
 
 
 def merge_events(
-    events: Sequence[tuple[str, Sequence[Features]]], vocab: Vocabulary, ratio: float
+    events: Sequence[tuple[str, Sequence[Features]]],
+    vocab: Vocabulary,
+    ratio: float,
+    max_gap_days: int | None = None,
 ) -> list[Merge]:
     """The merges among ``events`` (id and members, oldest event first, all of one story),
     closest pair first; empty when ``ratio`` <= 0 or they hold more than
-    :data:`MAX_MEMBERS` articles."""
+    :data:`MAX_MEMBERS` articles. Two events whose articles' publication days lie more
+    than ``max_gap_days`` apart (both dated) are two happenings, however alike."""
     items = [item for _, members in events for item in members]
     if ratio <= 0 or len(events) < 2 or len(items) > MAX_MEMBERS:
         return []
     matrix = similarity_matrix(items, vocab)
     count = len(events)
+    apart = _apart([members for _, members in events], max_gap_days)
     labels = np.repeat(np.arange(count), [len(members) for _, members in events])
     member = np.zeros((len(items), count))
     member[np.arange(len(items)), labels] = 1.0
@@ -225,6 +232,7 @@ def merge_events(
         looser = np.fmin.outer(within, within)  # a single article takes the other's
         between = sums / np.maximum(np.outer(sizes, sizes), 1.0)
         valid = np.outer(alive, alive) & ~np.eye(count, dtype=bool) & (np.nan_to_num(looser) > 0)
+        valid &= ~apart
         scores = np.where(valid, between / np.where(valid, looser, 1.0), -np.inf)
         first, second = np.unravel_index(int(np.argmax(scores)), scores.shape)
         if scores[first, second] < ratio:
@@ -246,3 +254,23 @@ def merge_events(
         sizes[keep] += sizes[gone]
         sizes[gone] = 0.0
         alive[gone] = False
+        apart[keep, :] |= apart[gone, :]
+        apart[:, keep] |= apart[:, gone]
+
+
+def _apart(groups: Sequence[Sequence[Features]], max_gap_days: int | None) -> np.ndarray:
+    """Pairs of groups whose publication days are more than ``max_gap_days`` apart."""
+    count = len(groups)
+    apart = np.zeros((count, count), bool)
+    if max_gap_days is None:
+        return apart
+    spans = []
+    for members in groups:
+        days = [item.day for item in members if item.day is not None]
+        spans.append((min(days), max(days)) if days else None)
+    for i, first in enumerate(spans):
+        for j, second in enumerate(spans):
+            if first is not None and second is not None:
+                gap = max(first[0], second[0]) - min(first[1], second[1])
+                apart[i, j] = gap > max_gap_days
+    return apart

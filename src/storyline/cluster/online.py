@@ -305,7 +305,10 @@ class OnlineClusterer:
         if params.merge_ratio > 0:
             for events in self._merge_groups(touched).values():
                 groups = [(e, [features[a] for a in state.events[e].members]) for e in events]
-                for merge in merge_events(groups, state.vocab, params.merge_ratio):
+                merges = merge_events(
+                    groups, state.vocab, params.merge_ratio, params.event_active_days
+                )
+                for merge in merges:
                     changes.append(self._merge(merge, features))
         return changes
 
