@@ -9,6 +9,7 @@ prints it as the last line of standard output. Progress goes to standard error.
 from __future__ import annotations
 
 import importlib
+import resource
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,14 @@ TASKS: tuple[str, ...] = (
     "scaling",
     "web",
 )
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory (MB) of this process or of any of its finished children
+    (enrichment workers), whichever is larger."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024.0, 1)
 
 
 def run_bench(task: str, path: Path, settings: Settings) -> dict[str, Any]:

@@ -14,7 +14,6 @@ than the wall-clock seconds. ``bench.enrich`` = false skips steps 2 and 3.
 
 from __future__ import annotations
 
-import resource
 import sys
 import tempfile
 import time
@@ -22,16 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from storyline import service
+from storyline.bench import peak_rss_mb
 from storyline.errors import BenchError
 from storyline.settings import Settings
 from storyline.store.base import ArticleFilter
 from storyline.store.sqlite import SQLiteStore
-
-
-def _peak_rss_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return round(max(own, children) / 1024.0, 1)
 
 
 def _rounded(stages: dict[str, float]) -> dict[str, float]:
@@ -80,7 +74,7 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
                 result["enrich"] = _enrich(store, settings, words)
         finally:
             store.close()
-    result["peak_rss_mb"] = _peak_rss_mb()
+    result["peak_rss_mb"] = peak_rss_mb()
     return result
 
 

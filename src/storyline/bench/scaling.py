@@ -16,19 +16,19 @@ size) ending at each of the sizes ``scale_max / 100``, ``scale_max / 10`` and
 periodic pass over the touched events, not part of placing an article. Prints the
 milliseconds per article at each size, ``growth`` (time at the largest size over time
 at the smallest; the target is at most 2), the total assignment seconds and the peak
-resident memory.
+resident memory (this process or an enrichment worker, whichever is larger).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import resource
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from storyline.bench import peak_rss_mb
 from storyline.bench.cluster import prepare
 from storyline.cluster.features import Features
 from storyline.cluster.online import OnlineClusterer, params_from_settings
@@ -75,10 +75,6 @@ def sizes(scale_max: int) -> list[int]:
     return sorted({max(2, scale_max // 100), max(2, scale_max // 10), scale_max})
 
 
-def _peak_rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
-
-
 def run(path: Path, settings: Settings) -> dict[str, Any]:
     prepared = prepare(path, settings)
     features = prepared.features()
@@ -118,6 +114,6 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
         "articles_per_second": round(scale_max / total_seconds, 1) if total_seconds else None,
         "events": len(clusterer.state.events),
         "stories": len(clusterer.state.stories.stories),
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": peak_rss_mb(),
         "enrich_seconds": round(prepared.enrich_seconds, 3),
     }

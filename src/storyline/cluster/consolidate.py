@@ -259,18 +259,16 @@ def merge_events(
 
 
 def _apart(groups: Sequence[Sequence[Features]], max_gap_days: int | None) -> np.ndarray:
-    """Pairs of groups whose publication days are more than ``max_gap_days`` apart."""
+    """Pairs of groups whose publication days are more than ``max_gap_days`` apart (an
+    undated group is apart from none)."""
     count = len(groups)
-    apart = np.zeros((count, count), bool)
     if max_gap_days is None:
-        return apart
-    spans = []
-    for members in groups:
+        return np.zeros((count, count), bool)
+    first = np.full(count, np.nan)
+    last = np.full(count, np.nan)
+    for index, members in enumerate(groups):
         days = [item.day for item in members if item.day is not None]
-        spans.append((min(days), max(days)) if days else None)
-    for i, first in enumerate(spans):
-        for j, second in enumerate(spans):
-            if first is not None and second is not None:
-                gap = max(first[0], second[0]) - min(first[1], second[1])
-                apart[i, j] = gap > max_gap_days
-    return apart
+        if days:
+            first[index], last[index] = min(days), max(days)
+    gap = np.maximum.outer(first, first) - np.minimum.outer(last, last)
+    return np.asarray(gap > max_gap_days)  # NaN (undated) compares False

@@ -139,10 +139,7 @@ class Profile:
 
 
 def _weighted_norm(raw: Mapping[str, float], df: Mapping[str, int], vocab: Vocabulary) -> float:
-    total = vocab.documents + 1
-    return math.sqrt(
-        sum((w * (math.log(total / (1 + df.get(k, 0))) + 1.0)) ** 2 for k, w in raw.items())
-    )
+    return math.sqrt(sum((w * vocab.idf(df.get(k, 0))) ** 2 for k, w in raw.items()))
 
 
 def _weighted_cosine(

@@ -4,9 +4,10 @@
 nulls by id), with the clusterer state saved in the store after each batch, so the next
 run goes on where this one stopped. Each placement keeps its explanation (shared
 entities, terms, places, time gap, scores against the threshold) for ``why``.
-Every run ends with a consolidation of the events it touched: an event whose articles
-form two clearly separate groups is split (:mod:`storyline.service.consolidation`), each
-split logged with its reason. ``recluster`` rebuilds every placement from scratch and
+Every run ends with a consolidation of the events it touched
+(:mod:`storyline.service.consolidation`): an event whose articles form two clearly
+separate groups is split, and events of one story that tell one happening are merged,
+each change logged with its reason. ``recluster`` rebuilds every placement from scratch and
 logs each merge and split against the old placements.
 """
 
