@@ -79,6 +79,16 @@ def test_events_stories_why(store_env: Path) -> None:
     assert by_articles == [["e1"], ["f1", "f2"]]
     stories = json.loads(runner.invoke(app, ["stories", "--json"]).stdout)
     assert all({"id", "title", "articles", "start", "end"} <= set(s) for s in stories)
+    flood = next(s for s in stories if "f1" in s["articles"])
+    assert {o["source"]: o["articles"] for o in flood["outlets"]} == {
+        "Valley News": 1,
+        "County Herald": 1,
+    }
+    assert "Anna Kent" in [e["name"] for e in flood["top_entities"]]
+    table = runner.invoke(app, ["stories"], env={"COLUMNS": "250"}).stdout
+    assert "Valley News 1" in table and "Anna Kent" in table
+    told = runner.invoke(app, ["story", flood["id"]]).stdout
+    assert "outlets: " in told and "top entities: " in told and "Millbrook" in told
     why = runner.invoke(app, ["why", "f2"])
     assert why.exit_code == 0
     assert "Millbrook" in why.stdout or "millbrook" in why.stdout

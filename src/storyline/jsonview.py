@@ -7,6 +7,7 @@ from typing import Any
 
 from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection
 from storyline.store.base import StoreStats
+from storyline.store.clusters import ClusterProfile
 
 
 def article_summary(article: Article) -> dict[str, Any]:
@@ -86,3 +87,13 @@ def enrichment(item: Enrichment) -> dict[str, Any]:
 
 def entity_count(entity: Entity, mentions: int, articles: int) -> dict[str, Any]:
     return {**asdict(entity), "mentions": mentions, "articles": articles}
+
+
+def cluster_profile(profile: ClusterProfile) -> dict[str, Any]:
+    """The outlets and top entities of an event or a story."""
+    return {
+        "outlets": [{"source": source, "articles": n} for source, n in profile.outlets],
+        "top_entities": [
+            {"key": key, "name": name, "articles": n} for key, name, n in profile.entities
+        ],
+    }

@@ -169,3 +169,54 @@ def test_save_clusters_drops_merged_events_that_nothing_points_to() -> None:
     store.save_clusters(merged, [kept], [story], b"s", "test", dropped=["event-2"])
     assert [(e.id, e.articles) for e in store.list_clusters("event")] == [("event-1", 2)]
     assert store.placements() == {"a1": "event-1", "a2": "event-1"}
+
+
+def test_cluster_profiles_count_outlets_and_rank_entities_by_rarity(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from storyline.models import Enrichment, Entity, Mention
+    from storyline.store import clusters
+    from storyline.store.clusters import ClusterRow, PlacementRow
+
+    store = SQLiteStore(memory=True)
+    usa = Entity("place:country:us", "United States", "place")
+    kent = Entity("person:anna kent", "Anna Kent", "person")
+    mill = Entity("place:city:millbrook", "Millbrook", "place")
+    sources = {"a1": "Valley News", "a2": "Valley News", "a3": None, "b1": "Coast Times"}
+    named = {"a1": [usa, kent, mill], "a2": [usa, kent], "a3": [usa, mill], "b1": [usa]}
+    for article_id, source in sources.items():
+        article, sig, bands = _article(article_id, f"Report {article_id}.", source=source)
+        store.add_articles([(article, sig, bands)])
+        mentions = tuple(Mention(0, 3, e.name, "X", e.key) for e in named[article_id])
+        store.save_enrichments(
+            [Enrichment(article_id, mentions, tuple(named[article_id]))], named[article_id]
+        )
+    for extra in range(6):  # the United States is named everywhere in the store
+        article, sig, bands = _article(f"x{extra}", f"Other report {extra}.")
+        store.add_articles([(article, sig, bands)])
+        store.save_enrichments(
+            [Enrichment(f"x{extra}", (Mention(0, 3, "US", "GPE", usa.key),))], [usa]
+        )
+    placements = [
+        PlacementRow(a, "event-1" if a.startswith("a") else "event-2", "story-1", {}, "t")
+        for a in sources
+    ]
+    events = [
+        ClusterRow("event-1", "Flood", None, None, 3, story_id="story-1"),
+        ClusterRow("event-2", "Vote", None, None, 1, story_id="story-1"),
+    ]
+    store.save_clusters(placements, events, [ClusterRow("story-1", "F", None, None, 4)], b"s", "t")
+    monkeypatch.setattr(clusters, "_CHUNK", 1)  # ids go to SQLite in several chunks
+    found = store.cluster_profiles("event", ["event-1", "event-2", "event-9"], top=2)
+    assert found["event-1"].outlets == (("Valley News", 2), (None, 1))
+    # United States is named by all three articles, but also by every other one
+    assert found["event-1"].entities == (
+        ("person:anna kent", "Anna Kent", 2),
+        ("place:city:millbrook", "Millbrook", 2),
+    )
+    assert found["event-2"].outlets == (("Coast Times", 1),)
+    assert found["event-2"].entities == (("place:country:us", "United States", 1),)
+    assert found["event-9"].outlets == () and found["event-9"].entities == ()
+    story = store.cluster_profiles("story", ["story-1"], top=5)["story-1"]
+    assert [name for _, name, _ in story.entities][:2] == ["Anna Kent", "Millbrook"]
+    assert sum(n for _, n in story.outlets) == 4

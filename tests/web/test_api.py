@@ -38,6 +38,10 @@ def test_story_routes_tell_the_story(client: Client) -> None:
     story = client.get(f"/api/stories/{story_id}").json()
     assert set(story["article_ids"]) >= {"f1", "f2"}
     assert story["event_list"] and story["event_list"][0]["story_id"] == story_id
+    assert "Valley News" in {o["source"] for o in story["outlets"]}
+    assert "Anna Kent" in {e["name"] for e in story["top_entities"]}
+    listed = client.get("/api/stories").json()["items"]
+    assert {"outlets", "top_entities"} <= set(listed[0])
     timeline = client.get(f"/api/stories/{story_id}/timeline").json()
     assert timeline["entries"] and timeline["entries"][0]["sentences"][0]["article_id"]
     comparison = client.get(f"/api/stories/{story_id}/compare").json()

@@ -15,12 +15,14 @@ def test_story_list_shows_counts_and_sparklines(client: Client) -> None:
     assert 'id="stories"' in html and "Flood hits Millbrook" in html
     assert html.index("Flood hits Millbrook") < html.index("Harlow elects council")  # newest first
     assert html.count('<svg class="spark"') == 2
+    assert '<a href="/entities/person%3Aanna%20kent">Anna Kent</a>' in html  # what it is about
 
 
 def test_story_page_has_timeline_comparison_and_citation_links(client: Client) -> None:
     html = client.get(f"/stories/{flood_story(client)}").text
     assert '<svg id="timeline"' in html
     assert 'id="matrix"' in html and "Valley News" in html
+    assert re.search(r'<p id="about" class="about">About: .*Anna Kent', html)
     links = re.findall(r'href="(/articles/[^"]+\?mark=(\d+)-(\d+)#c\2-\3)"', html)
     assert links
     target = links[0][0].replace("&amp;", "&")

@@ -10,14 +10,33 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storyline import service
+from storyline import jsonview, service
 from storyline.cli.app import app, current_settings, open_store, out, print_json, spinner
-from storyline.store.clusters import ClusterRow
+from storyline.store.clusters import ClusterProfile, ClusterRow
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
-def _row_json(row: ClusterRow, kind: str, articles: list[str] | None = None) -> dict[str, object]:
+def _span(row: ClusterRow) -> str:
+    return f"{row.start or '?'} .. {row.end or '?'}"
+
+
+def _outlets(profile: ClusterProfile, shown: int = 3) -> str:
+    names = [f"{source or 'unknown'} {count}" for source, count in profile.outlets]
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f", +{more} more" if more > 0 else "")
+
+
+def _entities(profile: ClusterProfile, shown: int = 3) -> str:
+    return ", ".join(name for _, name, _ in profile.entities[:shown])
+
+
+def _row_json(
+    row: ClusterRow,
+    kind: str,
+    profile: ClusterProfile | None = None,
+    articles: list[str] | None = None,
+) -> dict[str, object]:
     data: dict[str, object] = {
         "id": row.id,
         "title": row.title,
@@ -29,6 +48,8 @@ def _row_json(row: ClusterRow, kind: str, articles: list[str] | None = None) -> 
         data["story"] = row.story_id
     else:
         data["events"] = row.events
+    if profile is not None:
+        data.update(jsonview.cluster_profile(profile))
     if articles is not None:
         data["articles"] = articles
     return data
@@ -36,8 +57,11 @@ def _row_json(row: ClusterRow, kind: str, articles: list[str] | None = None) -> 
 
 @app.command("cluster")
 def cluster_command(as_json: JsonOpt = False) -> None:
-    """Place every enriched article not placed yet into an event and a story, then split
-    the events that came apart and merge those that tell one happening (logged)."""
+    """Place new enriched articles into events and stories, then split and merge events.
+
+    Every article not placed yet goes into an event and a story; events whose articles
+    came apart are split and events that tell one happening are merged, each change logged.
+    """
     with open_store() as store, spinner("clustering") as update:
         report = service.cluster(
             store, current_settings(), progress=lambda done, _: update(f"clustering: {done}")
@@ -73,19 +97,28 @@ def stories(
     limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 50,
     as_json: JsonOpt = False,
 ) -> None:
-    """Stories, most recently active first, with article counts and date spans."""
+    """Stories, most recently active first, with counts, outlets, spans and top entities."""
     with open_store() as store:
         rows = service.list_stories(store, limit=limit or None)
+        profiles = service.cluster_profiles(store, "story", rows)
         members = {
             row.id: service.cluster_article_ids(store, story=row.id, event=None) for row in rows
         }
     if as_json:
-        print_json([_row_json(row, "story", members[row.id]) for row in rows])
+        print_json([_row_json(row, "story", profiles[row.id], members[row.id]) for row in rows])
         return
-    table = Table("story", "title", "articles", "events", "span")
+    table = Table("story", "title", "articles", "events", "span", "outlets", "top entities")
     for row in rows:
-        span = f"{row.start or '?'} .. {row.end or '?'}"
-        table.add_row(row.id, escape(row.title), str(row.articles), str(row.events), span)
+        profile = profiles[row.id]
+        table.add_row(
+            row.id,
+            escape(row.title),
+            str(row.articles),
+            str(row.events),
+            _span(row),
+            escape(_outlets(profile)),
+            escape(_entities(profile)),
+        )
     out.print(table)
 
 
@@ -95,19 +128,28 @@ def events(
     limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 50,
     as_json: JsonOpt = False,
 ) -> None:
-    """Events, most recently active first."""
+    """Events, most recently active first, with counts, outlets, spans and top entities."""
     with open_store() as store:
         rows = service.list_events(store, story=story, limit=limit or None)
+        profiles = service.cluster_profiles(store, "event", rows)
         members = {
             row.id: service.cluster_article_ids(store, story=None, event=row.id) for row in rows
         }
     if as_json:
-        print_json([_row_json(row, "event", members[row.id]) for row in rows])
+        print_json([_row_json(row, "event", profiles[row.id], members[row.id]) for row in rows])
         return
-    table = Table("event", "story", "title", "articles", "span")
+    table = Table("event", "story", "title", "articles", "span", "outlets", "top entities")
     for row in rows:
-        span = f"{row.start or '?'} .. {row.end or '?'}"
-        table.add_row(row.id, row.story_id or "", escape(row.title), str(row.articles), span)
+        profile = profiles[row.id]
+        table.add_row(
+            row.id,
+            row.story_id or "",
+            escape(row.title),
+            str(row.articles),
+            _span(row),
+            escape(_outlets(profile)),
+            escape(_entities(profile)),
+        )
     out.print(table)
 
 
@@ -116,21 +158,27 @@ def story(
     story_id: Annotated[str, typer.Argument(help="Story id (see `storyline stories`).")],
     as_json: JsonOpt = False,
 ) -> None:
-    """One story: its events and articles."""
+    """One story: its outlets, top entities, events and articles."""
     with open_store() as store:
         row = service.get_cluster(store, "story", story_id)
         ids = service.cluster_article_ids(store, story=story_id, event=None)
         event_rows = service.list_events(store, story=story_id, limit=None)
+        profile = service.cluster_profiles(store, "story", [row], top=10)[row.id]
+        event_profiles = service.cluster_profiles(store, "event", event_rows)
         articles = {a.id: a for a in store.get_articles(ids)}
         event_members = {
             e.id: service.cluster_article_ids(store, story=None, event=e.id) for e in event_rows
         }
     if as_json:
-        data = _row_json(row, "story", ids)
-        data["event_list"] = [_row_json(e, "event", event_members[e.id]) for e in event_rows]
+        data = _row_json(row, "story", profile, ids)
+        data["event_list"] = [
+            _row_json(e, "event", event_profiles[e.id], event_members[e.id]) for e in event_rows
+        ]
         print_json(data)
         return
-    out.print(f"[bold]{escape(row.title)}[/bold]  ({row.id}, {row.start} .. {row.end})")
+    out.print(f"[bold]{escape(row.title)}[/bold]  ({row.id}, {_span(row)})")
+    out.print(f"  outlets: {escape(_outlets(profile, shown=10))}")
+    out.print(f"  top entities: {escape(_entities(profile, shown=10))}")
     for event_row in sorted(event_rows, key=lambda e: (e.start or "", e.id)):
         out.print(
             f"  [bold]{event_row.start or '?'}[/bold] {escape(event_row.title)} ({event_row.id})"

@@ -37,7 +37,7 @@ from storyline.service.common import Progress
 from storyline.service.consolidation import consolidate
 from storyline.settings import Settings
 from storyline.store.base import Store
-from storyline.store.clusters import ClusterRow, PlacementRow
+from storyline.store.clusters import ClusterProfile, ClusterRow, PlacementRow
 
 _BATCH = 500
 
@@ -251,6 +251,15 @@ def list_events(
     store: Store, *, story: str | None = None, limit: int | None = 50
 ) -> Sequence[ClusterRow]:
     return store.list_clusters("event", story=story, limit=limit)
+
+
+def cluster_profiles(
+    store: Store, kind: str, rows: Sequence[ClusterRow], top: int = 5
+) -> dict[str, ClusterProfile]:
+    """Per event (``kind="event"``) or story of ``rows``: the outlets that cover it, with
+    their article counts, and its ``top`` entities (named by many of its articles and by
+    few others in the store)."""
+    return store.cluster_profiles(kind, [row.id for row in rows], top)
 
 
 def get_cluster(store: Store, kind: str, cluster_id: str) -> ClusterRow:

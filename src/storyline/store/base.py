@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection
-from storyline.store.clusters import ClusterRow, PlacementRow
+from storyline.store.clusters import ClusterProfile, ClusterRow, PlacementRow
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,13 @@ class Store(Protocol):
     ) -> Sequence[ClusterRow]: ...
 
     def cluster_members(self, *, story: str | None, event: str | None) -> Sequence[str]: ...
+
+    def cluster_profiles(
+        self, kind: str, cluster_ids: Sequence[str], top: int
+    ) -> dict[str, ClusterProfile]:
+        """Outlets and the ``top`` most widely mentioned entities of each of the events
+        (``kind="event"``) or stories with these ids."""
+        ...
 
     def get_placement(self, article_id: str) -> PlacementRow | None: ...
 

@@ -7,6 +7,7 @@ file from elsewhere is data, never code).
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,18 @@ class ClusterRow:
     articles: int
     story_id: str | None = None  # events only
     events: int = 0  # stories only
+
+
+@dataclass(frozen=True)
+class ClusterProfile:
+    """Who covers an event or a story and whom it is about.
+
+    ``outlets``: (source, articles) pairs, most articles first (``None`` for articles of
+    unknown source); ``entities``: (entity key, name, articles mentioning it) triples, most
+    articles first, at most the number asked for."""
+
+    outlets: tuple[tuple[str | None, int], ...] = ()
+    entities: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +196,51 @@ def get(conn: sqlite3.Connection, kind: str, cluster_id: str) -> ClusterRow | No
             (cluster_id,),
         ).fetchone()
     return None if row is None else _row(row, kind)
+
+
+_CHUNK = 500  # cluster ids per query (SQLite caps the number of bound parameters)
+
+
+def profiles(
+    conn: sqlite3.Connection, kind: str, cluster_ids: Sequence[str], top: int
+) -> dict[str, ClusterProfile]:
+    """Outlets and the ``top`` entities of each event or story: the entities its articles
+    name, ranked by how many of them do times how rare the entity is in the store (an
+    inverse document frequency), so the country every story mentions ranks below the
+    people and places this one is about."""
+    column = "event_id" if kind == "event" else "story_id"
+    total = int(conn.execute("SELECT COUNT(*) FROM enrichments").fetchone()[0])
+    outlets: dict[str, list[tuple[str | None, int]]] = {i: [] for i in cluster_ids}
+    ranked: dict[str, list[tuple[float, int, str, str]]] = {i: [] for i in cluster_ids}
+    for first in range(0, len(cluster_ids), _CHUNK):
+        chunk = list(cluster_ids[first : first + _CHUNK])
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT p.{column}, a.source, COUNT(*) AS n FROM placements p "
+            f"JOIN articles a ON a.id = p.article_id WHERE p.{column} IN ({marks}) "
+            "GROUP BY 1, 2 ORDER BY 1, n DESC, a.source",
+            chunk,
+        )
+        for cluster_id, source, count in rows:
+            outlets[cluster_id].append((source, int(count)))
+        rows = conn.execute(
+            f"SELECT p.{column}, e.key, e.name, COUNT(DISTINCT m.article_id), "
+            "(SELECT COUNT(DISTINCT d.article_id) FROM mentions d WHERE d.entity_key = e.key) "
+            "FROM placements p JOIN mentions m ON m.article_id = p.article_id "
+            f"JOIN entities e ON e.key = m.entity_key WHERE p.{column} IN ({marks}) "
+            "GROUP BY 1, 2",
+            chunk,
+        )
+        for cluster_id, key, name, count, df in rows:
+            weight = int(count) * (1.0 + math.log((1 + total) / (1 + int(df))))
+            ranked[cluster_id].append((-weight, -int(count), str(name), str(key)))
+    return {
+        i: ClusterProfile(
+            tuple(outlets[i]),
+            tuple((key, name, -count) for _, count, name, key in sorted(ranked[i])[:top]),
+        )
+        for i in cluster_ids
+    }
 
 
 def log(conn: sqlite3.Connection, action: str, subjects: Sequence[str], reason: str) -> None:

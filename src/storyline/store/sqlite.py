@@ -263,6 +263,11 @@ class SQLiteStore:
     def cluster_members(self, *, story: str | None, event: str | None) -> list[str]:
         return _clusters.members(self._conn, story=story, event=event)
 
+    def cluster_profiles(
+        self, kind: str, cluster_ids: Sequence[str], top: int
+    ) -> dict[str, _clusters.ClusterProfile]:
+        return _clusters.profiles(self._conn, kind, cluster_ids, top)
+
     def get_placement(self, article_id: str) -> _clusters.PlacementRow | None:
         return _clusters.placement(self._conn, article_id)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from storyline import jsonview, service
 from storyline.service.narrating import Selection
 from storyline.store.base import Store
-from storyline.store.clusters import ClusterRow
+from storyline.store.clusters import ClusterProfile, ClusterRow
 from storyline.web.app import error_body, setting_or, store_dependency
 from storyline.web.search import search_articles
 
@@ -40,8 +41,17 @@ def _date(value: str | None, name: str) -> str | None:
     return service.parse_date_option(value, name)
 
 
-def cluster_json(row: ClusterRow) -> dict[str, Any]:
-    return asdict(row)
+def cluster_json(row: ClusterRow, profile: ClusterProfile | None = None) -> dict[str, Any]:
+    data = asdict(row)
+    if profile is not None:
+        data.update(jsonview.cluster_profile(profile))
+    return data
+
+
+def clusters_json(store: Store, kind: str, rows: Sequence[ClusterRow]) -> list[dict[str, Any]]:
+    """Rows with their outlets and top entities."""
+    profiles = service.cluster_profiles(store, kind, rows)
+    return [cluster_json(row, profiles[row.id]) for row in rows]
 
 
 @router.get("/articles")
@@ -81,15 +91,16 @@ def article(store: StoreDep, article_id: str) -> dict[str, Any]:
 
 @router.get("/stories")
 def stories(store: StoreDep, limit: Limit = 50) -> dict[str, Any]:
-    return {"items": [cluster_json(row) for row in service.list_stories(store, limit=limit)]}
+    return {"items": clusters_json(store, "story", service.list_stories(store, limit=limit))}
 
 
 @router.get("/stories/{story_id}")
 def story(store: StoreDep, story_id: str) -> dict[str, Any]:
     """A story with its events and the ids of its articles."""
-    data = cluster_json(service.get_cluster(store, "story", story_id))
-    events = service.list_events(store, story=story_id, limit=None)
-    data["event_list"] = [cluster_json(row) for row in events]
+    (data,) = clusters_json(store, "story", [service.get_cluster(store, "story", story_id)])
+    data["event_list"] = clusters_json(
+        store, "event", service.list_events(store, story=story_id, limit=None)
+    )
     data["article_ids"] = service.cluster_article_ids(store, story=story_id, event=None)
     return data
 
@@ -112,7 +123,7 @@ def story_summary(store: StoreDep, story_id: str) -> dict[str, Any]:
 
 @router.get("/events/{event_id}")
 def event(store: StoreDep, event_id: str) -> dict[str, Any]:
-    data = cluster_json(service.get_cluster(store, "event", event_id))
+    (data,) = clusters_json(store, "event", [service.get_cluster(store, "event", event_id)])
     data["article_ids"] = service.cluster_article_ids(store, story=None, event=event_id)
     return data
 

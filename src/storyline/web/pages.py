@@ -97,9 +97,13 @@ def _signature(row: ClusterRow) -> tuple[Any, ...]:
 
 def _story_row(store: Store, row: ClusterRow) -> dict[str, Any]:
     events = service.list_events(store, story=row.id, limit=None)
-    ids = service.cluster_article_ids(store, story=row.id, event=None)
-    outlets = {a.source or "unknown" for a in store.get_articles(ids)}
-    return {"row": row, "spark": render.sparkline_svg(events), "outlets": len(outlets)}
+    profile = service.cluster_profiles(store, "story", [row], top=3)[row.id]
+    return {
+        "row": row,
+        "spark": render.sparkline_svg(events),
+        "outlets": len(profile.outlets),
+        "entities": profile.entities,
+    }
 
 
 def _cached_row(cache: StoryCache, store: Store, row: ClusterRow) -> dict[str, Any]:

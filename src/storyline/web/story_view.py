@@ -50,6 +50,7 @@ class StoryView:
     quotes: Sequence[tuple[Article, Quote]]
     figures: Sequence[tuple[Article, Figure]]
     places: Sequence[tuple[str, str, int]]
+    entities: Sequence[tuple[str, str, int]] = ()  # top entities: key, name, articles
     problems: Sequence[str] = field(default_factory=tuple)
 
 
@@ -108,5 +109,6 @@ def story_view(store: Store, row: ClusterRow) -> StoryView:
         quotes=quotes[:_MAX_ITEMS],
         figures=figures[:_MAX_ITEMS],
         places=[(name, country, n) for (name, country), n in places.most_common(_MAX_ITEMS)],
+        entities=service.cluster_profiles(store, "story", [row], top=10)[row.id].entities,
         problems=tuple(dict.fromkeys(problems)),
     )
