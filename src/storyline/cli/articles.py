@@ -138,7 +138,7 @@ def articles(
         return
     table = Table("id", "published", "source", "title", "words")
     for a in found:
-        title = escape(a.title or a.text[:60])
+        title = escape(a.headline(60))
         if a.duplicate_of:
             title += f" [dim](copy of {escape(a.duplicate_of)})[/dim]"
         table.add_row(

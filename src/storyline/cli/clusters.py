@@ -185,7 +185,7 @@ def story(
         )
         for article_id in event_members[event_row.id]:
             article = articles[article_id]
-            label = f"{article.source or '?'}: {article.title or article.text[:60]}"
+            label = f"{article.source or '?'}: {article.headline(60)}"
             out.print(f"      {escape(article_id)}  {escape(label)}")
 
 

@@ -105,7 +105,7 @@ class _Rows:
 
     def add(self, article: Article, placement: Placement) -> None:
         day = article.published[:10] if article.published else None
-        title = article.title or article.text[:80]
+        title = article.headline()
         event = self._get("event", placement.event_id)
         if event is None:
             event = ClusterRow(placement.event_id, title, day, day, 0, story_id=placement.story_id)

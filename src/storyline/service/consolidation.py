@@ -106,7 +106,7 @@ def _events(
         members = [articles[a] for a in clusterer.members(event_id)]
         days = [a.published[:10] for a in members if a.published]
         old = store.get_cluster("event", event_id)
-        title = old.title if old is not None else (members[0].title or members[0].text[:80])
+        title = old.title if old is not None else members[0].headline()
         story = clusterer.state.events[event_id].story
         rows.append(
             ClusterRow(

@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from storyline import service
 from storyline.errors import StorylineError
+from storyline.models import Article
 from storyline.narrate.export_sources import safe_url
 from storyline.narrate.timeline import CitedSentence
 from storyline.store.base import Store
@@ -81,7 +82,7 @@ def templates() -> Jinja2Templates:
         cite_url=cite_url,
         entity_url=entity_url,
         safe_url=safe_url,
-        title_of=render.article_title,
+        title_of=Article.headline,
     )
     return Jinja2Templates(env=env)
 

@@ -14,7 +14,7 @@ from datetime import date
 
 from markupsafe import Markup
 
-from storyline.models import Article, Enrichment
+from storyline.models import Enrichment
 from storyline.store.clusters import ClusterRow
 
 __all__ = ["Span", "highlight", "parse_mark", "spans_of", "sparkline_svg"]
@@ -128,7 +128,3 @@ def sparkline_svg(events: Sequence[ClusterRow], width: int = 120, height: int = 
         f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{_e(label)}">{"".join(bars)}</svg>'
     )
-
-
-def article_title(article: Article) -> str:
-    return article.title or article.text[:80] or article.id
