@@ -220,3 +220,28 @@ def test_cluster_profiles_count_outlets_and_rank_entities_by_rarity(
     story = store.cluster_profiles("story", ["story-1"], top=5)["story-1"]
     assert [name for _, name, _ in story.entities][:2] == ["Anna Kent", "Millbrook"]
     assert sum(n for _, n in story.outlets) == 4
+
+
+def test_a_story_is_titled_by_its_largest_event() -> None:
+    from storyline.store.clusters import ClusterRow, PlacementRow
+
+    store = SQLiteStore(memory=True)
+    for name in ("a1", "a2", "a3"):
+        article, sig, bands = _article(name, f"Rescuers searched the rubble, report {name}.")
+        store.add_articles([(article, sig, bands)])
+    story = ClusterRow("story-1", "Aftershock felt in the capital", None, None, 1, events=1)
+    opening = ClusterRow(
+        "event-1", "Aftershock felt in the capital", "2023-02-06", None, 1, story_id="story-1"
+    )
+    store.save_clusters(
+        [PlacementRow("a1", "event-1", "story-1", {}, "t")], [opening], [story], b"s", "t"
+    )
+    assert store.get_cluster("story", "story-1").title == "Aftershock felt in the capital"  # type: ignore[union-attr]
+    quake = ClusterRow(
+        "event-2", "Earthquake kills thousands", "2023-02-07", None, 2, story_id="story-1"
+    )
+    placed = [PlacementRow(a, "event-2", "story-1", {}, "t") for a in ("a2", "a3")]
+    store.save_clusters(
+        placed, [quake], [ClusterRow("story-1", "x", None, None, 3, events=2)], b"s", "t"
+    )
+    assert store.get_cluster("story", "story-1").title == "Earthquake kills thousands"  # type: ignore[union-attr]

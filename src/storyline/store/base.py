@@ -128,7 +128,8 @@ class Store(Protocol):
     ) -> None:
         """Placements, touched events/stories, the clusterer state, the ``log`` lines (as
         :meth:`log_clusters` writes them) and the removal of the ``dropped`` events (merged
-        into others), in one transaction."""
+        into others), in one transaction; each touched story takes the title of its
+        largest event."""
         ...
 
     def get_cluster(self, kind: str, cluster_id: str) -> ClusterRow | None: ...

@@ -260,6 +260,18 @@ def drop_events(conn: sqlite3.Connection, event_ids: Sequence[str]) -> None:
         )
 
 
+def retitle_stories(conn: sqlite3.Connection, story_ids: Sequence[str]) -> None:
+    """Title each story by its largest event (the earliest of equals): a thread is named
+    by what most of its coverage is about, not by whichever article happened to open it."""
+    for story_id in story_ids:
+        conn.execute(
+            "UPDATE stories SET title = COALESCE((SELECT e.title FROM events e "
+            "WHERE e.story_id = stories.id ORDER BY e.articles DESC, e.start IS NULL, "
+            "e.start, e.id LIMIT 1), title) WHERE id = ?",
+            (story_id,),
+        )
+
+
 def log_lines(conn: sqlite3.Connection, lines: Sequence[str]) -> None:
     """Log lines of the form ``action: subjects (reason)``, one row each."""
     for line in lines:

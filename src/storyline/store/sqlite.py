@@ -248,6 +248,8 @@ class SQLiteStore:
         with self._write() as conn:
             _clusters.save(conn, placements, events, stories, state, producer)
             _clusters.drop_events(conn, dropped)
+            touched = {e.story_id for e in events if e.story_id} | {s.id for s in stories}
+            _clusters.retitle_stories(conn, sorted(touched))
             _clusters.log_lines(conn, log)
 
     def get_cluster(self, kind: str, cluster_id: str) -> _clusters.ClusterRow | None:
