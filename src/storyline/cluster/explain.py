@@ -15,7 +15,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from storyline.cluster.features import Features
-from storyline.cluster.similarity import Profile, Signals, Vectors, Vocabulary
+from storyline.cluster.similarity import (
+    Profile,
+    Signals,
+    Vectors,
+    Vocabulary,
+    shared_products,
+)
 
 if TYPE_CHECKING:
     from storyline.cluster.online import Placement
@@ -48,11 +54,9 @@ def _shared(
     IDF-weighted ``raw`` profile of weighted ``norm`` (only shared keys are weighed)."""
     if norm <= 0:
         return ()
-    products = (
-        (k, w * raw[k] * vocab.idf(df.get(k, 0)) / norm) for k, w in article.items() if k in raw
-    )
+    products = shared_products(article, raw, df, vocab)
     best = heapq.nlargest(SHOWN, products, key=lambda kv: (kv[1], kv[0]))
-    return tuple((k, round(w, 4)) for k, w in best)
+    return tuple((k, round(w / norm, 4)) for k, w in best)
 
 
 def _iso(day: int | None) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from storyline.cluster.features import Features
@@ -142,6 +142,18 @@ def _weighted_norm(raw: Mapping[str, float], df: Mapping[str, int], vocab: Vocab
     return math.sqrt(sum((w * vocab.idf(df.get(k, 0))) ** 2 for k, w in raw.items()))
 
 
+def shared_products(
+    article: Mapping[str, float],
+    raw: Mapping[str, float],
+    df: Mapping[str, int],
+    vocab: Vocabulary,
+) -> Iterator[tuple[str, float]]:
+    """Per key shared by a unit article vector and a raw profile: its term of the dot
+    product with the IDF-weighted profile (what :func:`_weighted_cosine` sums and the
+    explanation ranks)."""
+    return ((k, w * raw[k] * vocab.idf(df.get(k, 0))) for k, w in article.items() if k in raw)
+
+
 def _weighted_cosine(
     article: Mapping[str, float],
     raw: Mapping[str, float],
@@ -152,7 +164,7 @@ def _weighted_cosine(
     """Cosine of a unit article vector with the IDF-weighted ``raw`` profile of ``norm``."""
     if norm <= 0:
         return 0.0
-    dot = sum(w * raw[k] * vocab.idf(df.get(k, 0)) for k, w in article.items() if k in raw)
+    dot = sum(product for _, product in shared_products(article, raw, df, vocab))
     return min(1.0, dot / norm)
 
 
