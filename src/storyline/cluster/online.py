@@ -316,12 +316,7 @@ class OnlineClusterer:
         state = self.state
         kept, gone = state.events[merge.kept], state.events.pop(merge.absorbed)
         for article_id in gone.members:
-            item = features[article_id]
-            vectors = vectorize(item, state.vocab)
-            kept.profile.add(item, vectors)
-            kept.members.append(article_id)
-            state.article_events[article_id] = kept.id
-            state.event_index.add(kept.id, index_keys(vectors, self.params.index_keys), item.day)
+            self._rejoin(kept, features[article_id])
         state.event_index.drop(gone.id)
         if gone.story is not None and gone.story in state.stories.stories:
             story = state.stories.stories[gone.story]
@@ -344,12 +339,7 @@ class OnlineClusterer:
             source.profile.add(item, vectorize(item, state.vocab))
             source.members.append(article_id)
         for article_id in split.moved:
-            item = features[article_id]
-            vectors = vectorize(item, state.vocab)
-            target.profile.add(item, vectors)
-            target.members.append(article_id)
-            state.article_events[article_id] = target_id
-            state.event_index.add(target_id, index_keys(vectors, self.params.index_keys), item.day)
+            self._rejoin(target, features[article_id])
         if source.story is not None:
             state.stories.stories[source.story].members.append(target_id)
         return Move(source_id, target_id, split, source.story)
@@ -382,14 +372,25 @@ class OnlineClusterer:
         *,
         new: bool = False,
     ) -> None:
-        state = self.state
-        event = state.events[event_id]
+        event = self.state.events[event_id]
+        self._join(event, features, vectors, keys)
+        if event.story is not None:
+            self.state.stories.add(event.story, features, vectors, keys, event_id if new else None)
+
+    def _join(
+        self, event: Cluster, features: Features, vectors: Vectors, keys: dict[str, float]
+    ) -> None:
+        """Add an article to an event: its profile, its members, the article's event and
+        the candidate index."""
         event.profile.add(features, vectors)
         event.members.append(features.article_id)
-        state.article_events[features.article_id] = event_id
-        state.event_index.add(event_id, keys, features.day)
-        if event.story is not None:
-            state.stories.add(event.story, features, vectors, keys, event_id if new else None)
+        self.state.article_events[features.article_id] = event.id
+        self.state.event_index.add(event.id, keys, features.day)
+
+    def _rejoin(self, event: Cluster, features: Features) -> None:
+        """:meth:`_join` for an article consolidation moves (its story stays the same)."""
+        vectors = vectorize(features, self.state.vocab)
+        self._join(event, features, vectors, index_keys(vectors, self.params.index_keys))
 
 
 def _event_number(event_id: str) -> tuple[int, str]:
