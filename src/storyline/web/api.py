@@ -26,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from storyline import jsonview, service
 from storyline.service.narrating import Selection
 from storyline.store.base import Store
-from storyline.store.clusters import ClusterProfile, ClusterRow
+from storyline.store.clusters import ClusterRow
 from storyline.web.app import error_body, setting_or, store_dependency
 from storyline.web.search import search_articles
 
@@ -41,17 +41,10 @@ def _date(value: str | None, name: str) -> str | None:
     return service.parse_date_option(value, name)
 
 
-def cluster_json(row: ClusterRow, profile: ClusterProfile | None = None) -> dict[str, Any]:
-    data = asdict(row)
-    if profile is not None:
-        data.update(jsonview.cluster_profile(profile))
-    return data
-
-
 def clusters_json(store: Store, kind: str, rows: Sequence[ClusterRow]) -> list[dict[str, Any]]:
-    """Rows with their outlets and top entities."""
+    """Event or story rows with their outlets and top entities."""
     profiles = service.cluster_profiles(store, kind, rows)
-    return [cluster_json(row, profiles[row.id]) for row in rows]
+    return [{**asdict(row), **jsonview.cluster_profile(profiles[row.id])} for row in rows]
 
 
 @router.get("/articles")
