@@ -202,3 +202,34 @@ def test_a_run_ends_by_merging_an_event_that_tells_a_known_happening(
     assert [s["events"] for s in stories] == [1]
     why = runner.invoke(app, ["why", "b0"]).stdout
     assert "consolidation merged event-2 into event-1" in why
+
+
+def test_a_run_ends_by_splitting_a_story_that_took_in_two_threads(
+    empty_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tmp_path = empty_env
+    # online: every article its own event, every event in the first story
+    monkeypatch.setenv("STORYLINE_CLUSTER_EVENT_THRESHOLD", "1")
+    monkeypatch.setenv("STORYLINE_CLUSTER_MERGE_RATIO", "0")
+    monkeypatch.setenv("STORYLINE_CLUSTER_STORY_THRESHOLD", "0")
+    texts = [FLOOD, FIRE, FLOOD_2, FIRE_2, FLOOD_3, FIRE_3]
+    path = tmp_path / "news.jsonl"
+    path.write_text(
+        "\n".join(json.dumps({"id": f"a{i}", "text": t}) for i, t in enumerate(texts)),
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["ingest", str(path)]).exit_code == 0
+    stories = json.loads(runner.invoke(app, ["stories", "--json"]).stdout)
+    assert sorted((s["events"], s["article_count"]) for s in stories) == [(3, 3), (3, 3)]
+    events = json.loads(runner.invoke(app, ["events", "--json"]).stdout)
+    threads: dict[str, list[str]] = {}
+    for event in events:
+        threads.setdefault(event["story"], []).extend(event["articles"])
+    assert sorted(sorted(t) for t in threads.values()) == [["a0", "a2", "a4"], ["a1", "a3", "a5"]]
+    moved = next(s for s, members in threads.items() if s != "story-1")
+    why = runner.invoke(app, ["why", threads[moved][0], "--json"])
+    assert f"from story-1 to {moved}: its events form two groups" in why.stdout
+    again = runner.invoke(app, ["recluster", "--json"])
+    assert again.exit_code == 0, again.output
+    log = json.loads(again.stdout)["log"]
+    assert any(f"split: story-1 -> story-1, {moved} (its events form" in line for line in log)

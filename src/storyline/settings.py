@@ -156,6 +156,14 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         minimum=1,
     ),
+    Setting(
+        "cluster.event_span_days",
+        14,
+        "Longest an event may last, first to last article (an event is one happening; "
+        "longer coverage is a story of several events; 0: no limit).",
+        int,
+        minimum=0,
+    ),
     Setting("cluster.story_days", 60.0, "Time-decay scale (days) of stories.", float, minimum=0.1),
     Setting(
         "cluster.story_active_days",
@@ -181,6 +189,24 @@ SETTINGS: tuple[Setting, ...] = (
         0.9,
         "Consolidation merges two events of one story when the mean similarity between their "
         "articles reaches this share of the looser one's inner similarity (0: never).",
+        float,
+        minimum=0.0,
+        maximum=2.0,
+    ),
+    Setting(
+        "cluster.story_split_ratio",
+        0.5,
+        "Consolidation splits a story when the mean similarity between two groups of its "
+        "events is below this share of the looser group's inner similarity (0: never).",
+        float,
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Setting(
+        "cluster.story_merge_ratio",
+        0.8,
+        "Consolidation merges two stories when the mean similarity between their events "
+        "reaches this share of the looser one's inner similarity (0: never).",
         float,
         minimum=0.0,
         maximum=2.0,

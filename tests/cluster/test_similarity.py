@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from storyline.cluster.features import Features
 from storyline.cluster.similarity import (
     Profile,
@@ -69,3 +71,21 @@ def test_pair_score_is_on_the_semeval_scale() -> None:
     assert math.isclose(same, 1.0)
     assert 1.0 <= close < 2.5
     assert unrelated == 4.0
+
+
+def test_a_profile_absorbing_another_equals_one_built_from_both_articles() -> None:
+    vocab = Vocabulary()
+    first = Features("a", terms={"flood": 2, "river": 1}, entities={"gpe:millbrook": 1.0}, day=5)
+    second = Features("b", terms={"flood": 1, "crew": 2}, years=(2021,), day=9, places=("x",))
+    for item in (first, second):
+        vocab.add(item)
+    together, one, two = Profile(), Profile(), Profile()
+    for profile, items in ((together, (first, second)), (one, (first,)), (two, (second,))):
+        for item in items:
+            profile.add(item, vectorize(item, vocab))
+    one.absorb(two)
+    assert one.articles == together.articles == 2
+    assert one.terms == pytest.approx(together.terms)
+    assert one.entities == together.entities
+    assert (one.first_day, one.last_day) == (5, 9)
+    assert one.years == {2021: 1} and one.places == {"x": 1}

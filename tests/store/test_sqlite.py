@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -245,3 +246,33 @@ def test_a_story_is_titled_by_its_largest_event() -> None:
         placed, [quake], [ClusterRow("story-1", "x", None, None, 3, events=2)], b"s", "t"
     )
     assert store.get_cluster("story", "story-1").title == "Earthquake kills thousands"  # type: ignore[union-attr]
+
+
+def test_stories_are_recounted_from_their_events_when_an_event_moves() -> None:
+    from storyline.store.clusters import ClusterRow, PlacementRow
+
+    store = SQLiteStore(memory=True)
+    for name in ("a1", "a2", "a3"):
+        article, sig, bands = _article(name, f"Rescuers searched the rubble, report {name}.")
+        store.add_articles([(article, sig, bands)])
+    quake = ClusterRow("event-1", "Quake", "2023-02-06", "2023-02-07", 2, story_id="story-1")
+    vote = ClusterRow("event-2", "Vote", "2023-03-01", "2023-03-01", 1, story_id="story-1")
+    placed = [
+        PlacementRow("a1", "event-1", "story-1", {}, "t"),
+        PlacementRow("a2", "event-1", "story-1", {}, "t"),
+        PlacementRow("a3", "event-2", "story-1", {}, "t"),
+    ]
+    story = ClusterRow("story-1", "Quake", "2023-02-06", "2023-03-01", 3, events=2)
+    store.save_clusters(placed, [quake, vote], [story], b"s", "t")
+    # consolidation moves the vote to a story of its own: no story row is given
+    moved = PlacementRow("a3", "event-2", "story-2", {}, "t")
+    store.save_clusters([moved], [replace(vote, story_id="story-2")], [], b"s", "t")
+    one, two = store.get_cluster("story", "story-1"), store.get_cluster("story", "story-2")
+    assert one == ClusterRow("story-1", "Quake", "2023-02-06", "2023-02-07", 2, events=1)
+    assert two == ClusterRow("story-2", "Vote", "2023-03-01", "2023-03-01", 1, events=1)
+    # and merges it back: the story left without events is gone
+    back = PlacementRow("a3", "event-2", "story-1", {}, "t")
+    store.save_clusters([back], [vote], [], b"s", "t")
+    assert store.get_cluster("story", "story-2") is None
+    assert store.get_cluster("story", "story-1").articles == 3  # type: ignore[union-attr]
+    assert [s.id for s in store.list_clusters("story")] == ["story-1"]

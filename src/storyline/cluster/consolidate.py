@@ -32,6 +32,13 @@ lie further apart than an event may stay idle (``cluster.event_active_days``) ne
 merge: the online pass could not have built that event either. A split and a merge
 cannot undo each other: ``split_ratio`` is below ``merge_ratio``.
 
+Stories are consolidated the same way one level up (:func:`split_story`,
+:func:`merge_stories`): the members are whole events, compared by the cosine of their
+profiles (the signal stories are built on), each weighed by its number of articles, so
+that a story that took in two threads (two wars of one region) parts and two stories of
+one thread join. A story of two events cannot split (a single event has no inner
+similarity at this level), and two single-event stories do not merge.
+
 The test is relative on purpose: an absolute threshold that keeps apart two sibling
 happenings of one topic also cuts loosely written events of another, while "much closer
 to each other than to the rest" holds across topics. Events of more than
@@ -41,14 +48,14 @@ and their reasons out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 
 from storyline.cluster.features import Features
-from storyline.cluster.similarity import Vocabulary
+from storyline.cluster.similarity import Profile, Vocabulary
 
 SPLIT_ENTITY_WEIGHT = 0.5  # entity share of the whole-text similarity (chosen on ECB+, BASIL)
 LEAD_WEIGHT = 0.5  # share of the leads' word cosine in the member similarity (ECB+)
@@ -62,16 +69,17 @@ _ROUNDS = 20  # bisection refinement rounds (it settles in a few)
 class Split:
     """One accepted bisection: the members of both halves and why they were parted."""
 
-    kept: tuple[str, ...]  # the half holding the event's first article (keeps the id)
+    kept: tuple[str, ...]  # the half holding the first member (keeps the id)
     moved: tuple[str, ...]
     between: float  # mean similarity between the halves
     within: float  # mean similarity within the looser half
+    members: str = "articles"  # what was parted: an event's articles, a story's events
 
     @property
     def reason(self) -> str:
         return (
-            f"its articles form two groups: mean similarity between them {self.between:.3f}, "
-            f"within the looser one {self.within:.3f}"
+            f"its {self.members} form two groups: mean similarity between them "
+            f"{self.between:.3f}, within the looser one {self.within:.3f}"
         )
 
 
@@ -81,13 +89,14 @@ class Merge:
 
     kept: str
     absorbed: str
-    between: float  # mean similarity between the two events' articles
+    between: float  # mean similarity between the two clusters' members
     within: float  # mean similarity within the looser of the two
+    members: str = "articles"
 
     @property
     def reason(self) -> str:
         return (
-            f"its articles are as close to those of {self.kept} as to each other: mean "
+            f"its {self.members} are as close to those of {self.kept} as to each other: mean "
             f"similarity between them {self.between:.3f}, within the looser one {self.within:.3f}"
         )
 
@@ -116,10 +125,14 @@ def similarity_matrix(
 
 
 def _tfidf(
-    rows: Sequence[Mapping[str, float]], df: Mapping[str, int], vocab: Vocabulary
+    rows: Sequence[Mapping[str, float]],
+    df: Mapping[str, int],
+    vocab: Vocabulary,
+    *,
+    sublinear: bool = True,
 ) -> sparse.csr_matrix:
-    """Rows of ``1 + log(count)`` times IDF, L2-normalised (empty rows stay zero); with an
-    empty ``df`` every key weighs the same."""
+    """Rows of ``1 + log(count)`` (``sublinear``) or of the values as given, times IDF,
+    L2-normalised (empty rows stay zero); with an empty ``df`` every key weighs the same."""
     columns: dict[str, int] = {}
     counts: list[float] = []
     indices: list[int] = []
@@ -131,7 +144,9 @@ def _tfidf(
                 counts.append(count)
         pointers.append(len(indices))
     idf = np.array([vocab.idf(df.get(key, 0)) for key in columns], float)
-    weights = (1.0 + np.log(np.array(counts, float))) * idf[np.array(indices, int)]
+    values = np.array(counts, float)
+    values = 1.0 + np.log(values) if sublinear else values
+    weights = values * idf[np.array(indices, int)]
     shape = (len(rows), max(1, len(columns)))
     matrix = sparse.csr_matrix((weights, indices, pointers), shape=shape)
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
@@ -139,13 +154,33 @@ def _tfidf(
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
-def bisect(matrix: np.ndarray) -> np.ndarray:
-    """Half labels (0/1) of the members of a similarity ``matrix``; 0 holds member 0."""
-    labels = _fiedler_halves(matrix)
+def profile_matrix(
+    profiles: Sequence[Profile], vocab: Vocabulary, entity_weight: float
+) -> np.ndarray:
+    """``(1 - w) * cos(terms) + w * cos(entities)`` of every pair of cluster profiles under
+    ``vocab``'s current IDF (the cosine stories are scored with, between whole events)."""
+    terms = _tfidf([p.terms for p in profiles], vocab.terms, vocab, sublinear=False)
+    entities = _tfidf([p.entities for p in profiles], vocab.entities, vocab, sublinear=False)
+    blend = (1.0 - entity_weight) * (terms @ terms.T) + entity_weight * (entities @ entities.T)
+    return np.asarray(blend.todense(), dtype=float)
+
+
+def _unit_weights(matrix: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+    return np.ones(len(matrix)) if weights is None else np.asarray(weights, float)
+
+
+def bisect(matrix: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Half labels (0/1) of the members of a similarity ``matrix``; 0 holds member 0.
+    A member of weight ``k`` (an event of ``k`` articles) counts as ``k`` members."""
+    sizes = _unit_weights(matrix, weights)
+    labels = _fiedler_halves(matrix, sizes)
     for _ in range(_ROUNDS):
         if labels.all() or not labels.any():
             break
-        closer = matrix[:, labels == 1].mean(axis=1) > matrix[:, labels == 0].mean(axis=1)
+        one, zero = labels == 1, labels == 0
+        closer = (matrix[:, one] @ sizes[one]) / sizes[one].sum() > (
+            matrix[:, zero] @ sizes[zero]
+        ) / sizes[zero].sum()
         moved = closer.astype(int)
         if (moved == labels).all():
             break
@@ -153,9 +188,10 @@ def bisect(matrix: np.ndarray) -> np.ndarray:
     return labels if labels[0] == 0 else 1 - labels
 
 
-def _fiedler_halves(matrix: np.ndarray) -> np.ndarray:
-    """The signs of the Fiedler vector of ``matrix`` as a graph (negative weights as 0)."""
-    weights = np.clip(matrix, 0.0, None)
+def _fiedler_halves(matrix: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The signs of the Fiedler vector of ``matrix`` as a graph (negative weights as 0,
+    edges weighed by the product of their ends' sizes)."""
+    weights = np.clip(matrix, 0.0, None) * np.outer(sizes, sizes)
     np.fill_diagonal(weights, 0.0)
     degree = weights.sum(axis=1)
     scale = 1.0 / np.sqrt(np.maximum(degree, 1e-12))
@@ -165,10 +201,21 @@ def _fiedler_halves(matrix: np.ndarray) -> np.ndarray:
     return (fiedler > 0).astype(int)
 
 
-def _within(matrix: np.ndarray, mask: np.ndarray) -> float:
-    count = int(mask.sum())
-    block = matrix[np.ix_(mask, mask)]
-    return float((block.sum() - np.trace(block)) / (count * (count - 1)))
+def _within(matrix: np.ndarray, mask: np.ndarray, sizes: np.ndarray | None = None) -> float:
+    """Mean similarity of the distinct pairs of underlying members inside ``mask``; NaN
+    when there is none (one article, or one event whose inner pairs are not in the
+    matrix)."""
+    size = _unit_weights(matrix, sizes)[mask]
+    block = matrix[np.ix_(mask, mask)] * np.outer(size, size)
+    pairs = size.sum() ** 2 - (size**2).sum()
+    if pairs <= 0:
+        return float("nan")
+    return float((block.sum() - np.trace(block)) / pairs)
+
+
+def _between(matrix: np.ndarray, one: np.ndarray, two: np.ndarray, sizes: np.ndarray) -> float:
+    block = matrix[np.ix_(one, two)] * np.outer(sizes[one], sizes[two])
+    return float(block.sum() / (sizes[one].sum() * sizes[two].sum()))
 
 
 def split_event(members: Sequence[Features], vocab: Vocabulary, ratio: float) -> list[Split]:
@@ -178,25 +225,43 @@ def split_event(members: Sequence[Features], vocab: Vocabulary, ratio: float) ->
     if ratio <= 0 or not 2 * MIN_PART <= len(members) <= MAX_MEMBERS:
         return []
     matrix = similarity_matrix(members, vocab)
-    return _splits(matrix, [m.article_id for m in members], ratio)
+    ids = [m.article_id for m in members]
+    return _splits(matrix, ids, np.ones(len(ids)), ratio, "articles")
 
 
-def _splits(matrix: np.ndarray, ids: list[str], ratio: float) -> list[Split]:
-    if len(ids) < 2 * MIN_PART:
+def split_story(
+    events: Sequence[tuple[str, Profile]], vocab: Vocabulary, ratio: float, entity_weight: float
+) -> list[Split]:
+    """The splits consolidation makes in one story (its events, oldest first, with their
+    profiles): the same bisection and test as :func:`split_event`, between whole events
+    weighed by their articles. Two threads that one story took in (two wars of one
+    region) part; a story is left whole when its events hang together."""
+    sizes = np.array([float(p.articles) for _, p in events])
+    if ratio <= 0 or len(events) < 2 or len(events) > MAX_MEMBERS:
         return []
-    labels = bisect(matrix)
+    matrix = profile_matrix([p for _, p in events], vocab, entity_weight)
+    return _splits(matrix, [e for e, _ in events], sizes, ratio, "events")
+
+
+def _splits(
+    matrix: np.ndarray, ids: list[str], sizes: np.ndarray, ratio: float, members: str
+) -> list[Split]:
+    if len(ids) < 2 or sizes.sum() < 2 * MIN_PART:
+        return []
+    labels = bisect(matrix, sizes)
     kept, moved = labels == 0, labels == 1
-    if kept.sum() < MIN_PART or moved.sum() < MIN_PART:
+    if sizes[kept].sum() < MIN_PART or sizes[moved].sum() < MIN_PART:
         return []
-    between = float(matrix[np.ix_(kept, moved)].mean())
-    within = min(_within(matrix, kept), _within(matrix, moved))
+    between = _between(matrix, kept, moved, sizes)
+    inner = [_within(matrix, half, sizes) for half in (kept, moved)]
+    within = min((w for w in inner if not np.isnan(w)), default=0.0)
     if within <= 0 or between >= ratio * within:
         return []
     kept_ids = [i for i, keep in zip(ids, kept, strict=True) if keep]
     moved_ids = [i for i, keep in zip(ids, kept, strict=True) if not keep]
-    split = Split(tuple(kept_ids), tuple(moved_ids), round(between, 4), round(within, 4))
-    inner_kept = _splits(matrix[np.ix_(kept, kept)], kept_ids, ratio)
-    inner_moved = _splits(matrix[np.ix_(moved, moved)], moved_ids, ratio)
+    split = Split(tuple(kept_ids), tuple(moved_ids), round(between, 4), round(within, 4), members)
+    inner_kept = _splits(matrix[np.ix_(kept, kept)], kept_ids, sizes[kept], ratio, members)
+    inner_moved = _splits(matrix[np.ix_(moved, moved)], moved_ids, sizes[moved], ratio, members)
     return [split, *inner_kept, *inner_moved]
 
 
@@ -205,32 +270,73 @@ def merge_events(
     vocab: Vocabulary,
     ratio: float,
     max_gap_days: int | None = None,
+    max_span_days: int | None = None,
 ) -> list[Merge]:
     """The merges among ``events`` (id and members, oldest event first, all of one story),
     closest pair first; empty when ``ratio`` <= 0 or they hold more than
     :data:`MAX_MEMBERS` articles. Two events whose articles' publication days lie more
-    than ``max_gap_days`` apart (both dated) are two happenings, however alike."""
+    than ``max_gap_days`` apart (both dated), or would together span more than
+    ``max_span_days``, are two happenings, however alike."""
     items = [item for _, members in events for item in members]
     if ratio <= 0 or len(events) < 2 or len(items) > MAX_MEMBERS:
         return []
+    spans = [_span(item.day for item in members) for _, members in events]
+    apart = _apart(spans, max_gap_days, max_span_days)
+    labels = np.repeat(np.arange(len(events)), [len(members) for _, members in events])
     matrix = similarity_matrix(items, vocab)
-    count = len(events)
-    apart = _apart([members for _, members in events], max_gap_days)
-    labels = np.repeat(np.arange(count), [len(members) for _, members in events])
-    member = np.zeros((len(items), count))
-    member[np.arange(len(items)), labels] = 1.0
-    sums = member.T @ matrix @ member  # similarity sums between (and within) events
-    selves = member.T @ np.diag(matrix)  # each event's self-similarities, not "within"
-    sizes = member.sum(axis=0)
+    found = _merges(matrix, labels, np.ones(len(items)), apart, ratio)
+    return [Merge(events[k][0], events[g][0], b, w) for k, g, b, w in found]
+
+
+def merge_stories(
+    stories: Sequence[tuple[str, Sequence[tuple[str, Profile]]]],
+    vocab: Vocabulary,
+    ratio: float,
+    entity_weight: float,
+    max_gap_days: int | None = None,
+) -> list[Merge]:
+    """The merges among ``stories`` (id and events with their profiles, oldest story
+    first): the test of :func:`merge_events` between whole events weighed by their
+    articles, closest pair first. Stories idle longer than ``max_gap_days`` between them
+    stay apart, as the online pass would have kept them."""
+    events = [item for _, members in stories for item in members]
+    if ratio <= 0 or len(stories) < 2 or len(events) > MAX_MEMBERS:
+        return []
+    spans = [
+        _span(day for _, p in members for day in (p.first_day, p.last_day))
+        for _, members in stories
+    ]
+    apart = _apart(spans, max_gap_days, None)
+    labels = np.repeat(np.arange(len(stories)), [len(members) for _, members in stories])
+    sizes = np.array([float(p.articles) for _, p in events])
+    matrix = profile_matrix([p for _, p in events], vocab, entity_weight)
+    found = _merges(matrix, labels, sizes, apart, ratio)
+    return [Merge(stories[k][0], stories[g][0], b, w, "events") for k, g, b, w in found]
+
+
+def _merges(
+    matrix: np.ndarray, labels: np.ndarray, sizes: np.ndarray, apart: np.ndarray, ratio: float
+) -> list[tuple[int, int, float, float]]:
+    """(kept, absorbed, between, within) group pairs, closest first, while the mean
+    similarity between two groups reaches ``ratio`` times the looser one's inner mean
+    (a group with no inner pair takes the other's); the older (lower) group keeps."""
+    count = int(labels.max()) + 1
+    member = np.zeros((len(labels), count))
+    member[np.arange(len(labels)), labels] = sizes
+    sums = member.T @ matrix @ member  # weighted similarity sums between (and within) groups
+    selves = member.T @ (np.diag(matrix) * sizes)  # each member with itself: not a pair
+    squares = member.T @ sizes
+    weight = member.sum(axis=0)
+    apart = apart.copy()
     alive = np.ones(count, bool)
-    merges: list[Merge] = []
+    merges: list[tuple[int, int, float, float]] = []
     while True:
-        pairs = sizes * (sizes - 1)
+        pairs = weight**2 - squares
         within = np.full(count, np.nan)
         inner = pairs > 0
         within[inner] = (np.diag(sums)[inner] - selves[inner]) / pairs[inner]
-        looser = np.fmin.outer(within, within)  # a single article takes the other's
-        between = sums / np.maximum(np.outer(sizes, sizes), 1.0)
+        looser = np.fmin.outer(within, within)
+        between = sums / np.maximum(np.outer(weight, weight), 1e-12)
         valid = np.outer(alive, alive) & ~np.eye(count, dtype=bool) & (np.nan_to_num(looser) > 0)
         valid &= ~apart
         scores = np.where(valid, between / np.where(valid, looser, 1.0), -np.inf)
@@ -239,9 +345,9 @@ def merge_events(
             return merges
         keep, gone = int(min(first, second)), int(max(first, second))
         merges.append(
-            Merge(
-                events[keep][0],
-                events[gone][0],
+            (
+                keep,
+                gone,
                 round(float(between[keep, gone]), 4),
                 round(float(looser[keep, gone]), 4),
             )
@@ -251,24 +357,33 @@ def merge_events(
         sums[gone, :] = 0.0
         sums[:, gone] = 0.0
         selves[keep] += selves[gone]
-        sizes[keep] += sizes[gone]
-        sizes[gone] = 0.0
+        squares[keep] += squares[gone]
+        weight[keep] += weight[gone]
+        weight[gone] = 0.0
         alive[gone] = False
         apart[keep, :] |= apart[gone, :]
         apart[:, keep] |= apart[:, gone]
 
 
-def _apart(groups: Sequence[Sequence[Features]], max_gap_days: int | None) -> np.ndarray:
-    """Pairs of groups whose publication days are more than ``max_gap_days`` apart (an
-    undated group is apart from none)."""
-    count = len(groups)
-    if max_gap_days is None:
-        return np.zeros((count, count), bool)
-    first = np.full(count, np.nan)
-    last = np.full(count, np.nan)
-    for index, members in enumerate(groups):
-        days = [item.day for item in members if item.day is not None]
-        if days:
-            first[index], last[index] = min(days), max(days)
-    gap = np.maximum.outer(first, first) - np.minimum.outer(last, last)
-    return np.asarray(gap > max_gap_days)  # NaN (undated) compares False
+def _span(days: Iterable[int | None]) -> tuple[float, float]:
+    known = [day for day in days if day is not None]
+    return (min(known), max(known)) if known else (float("nan"), float("nan"))
+
+
+def _apart(
+    spans: Sequence[tuple[float, float]], max_gap_days: int | None, max_span_days: int | None
+) -> np.ndarray:
+    """Pairs of groups (their first and last days) more than ``max_gap_days`` apart, or
+    that together would span more than ``max_span_days`` (an undated group is apart
+    from none)."""
+    count = len(spans)
+    first = np.array([s[0] for s in spans], float).reshape(count)
+    last = np.array([s[1] for s in spans], float).reshape(count)
+    apart = np.zeros((count, count), bool)
+    if max_gap_days is not None:
+        gap = np.maximum.outer(first, first) - np.minimum.outer(last, last)
+        apart |= gap > max_gap_days  # NaN (undated) compares False
+    if max_span_days is not None:
+        whole = np.maximum.outer(last, last) - np.minimum.outer(first, first)
+        apart |= whole > max_span_days
+    return apart

@@ -6,7 +6,9 @@ id). For each article :meth:`OnlineClusterer.assign`:
 1. counts it into the document frequencies (IDF only ever covers arrived articles);
 2. a syndicated copy whose original has arrived joins the original's event;
 3. otherwise finds candidate events through the bounded inverted index (its heaviest
-   TF-IDF terms and entities; events idle longer than ``event_active_days`` are out),
+   TF-IDF terms and entities; events idle longer than ``event_active_days`` are out, and
+   so are those the article would stretch past ``event_span_days``: an event is one
+   happening, and coverage that goes on for weeks is a story of several events),
    scores each as ``((1 - w) * cos(terms) + w * cos(entities)) * exp(-gap / days)``
    and joins the best one at or above ``event_threshold``, else opens a new event;
 4. a new event is placed in a story the same way (:mod:`storyline.cluster.stories`).
@@ -14,7 +16,9 @@ id). For each article :meth:`OnlineClusterer.assign`:
 :meth:`OnlineClusterer.consolidate` looks back at events as a whole and splits those
 whose articles form two clearly separate groups (:mod:`storyline.cluster.consolidate`);
 the half holding the event's first article keeps its id, the other half becomes a new
-event of the same story.
+event of the same story. Events of one story that tell one happening merge. Then the
+same for stories, by whole events: a story whose events form two threads splits, two
+stories that tell one thread merge.
 
 Identifiers are ``event-N`` / ``story-N`` in order of creation and never change. The
 whole state is the plain dataclass :class:`ClusterState` (dicts, lists and numbers):
@@ -30,7 +34,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from storyline.cluster.consolidate import MAX_MEMBERS, Merge, Split, merge_events, split_event
+from storyline.cluster.consolidate import (
+    MAX_MEMBERS,
+    Merge,
+    Split,
+    merge_events,
+    merge_stories,
+    split_event,
+    split_story,
+)
 from storyline.cluster.explain import Evidence, gather_evidence
 from storyline.cluster.features import Features
 from storyline.cluster.index import CandidateIndex, Cluster, index_keys
@@ -39,6 +51,7 @@ from storyline.cluster.similarity import (
     Scored,
     Vectors,
     Vocabulary,
+    profile_vectors,
     score_profile,
     vectorize,
 )
@@ -58,6 +71,7 @@ class ClusterParams:
     entity_weight: float = 0.7
     event_days: float = 7.0
     event_active_days: int = 14
+    event_span_days: int = 14
     candidates: int = 20
     index_keys: int = 20
     posting_cap: int = 100
@@ -71,6 +85,7 @@ _EVENT_SETTINGS = {
     "cluster.entity_weight": "entity_weight",
     "cluster.event_days": "event_days",
     "cluster.event_active_days": "event_active_days",
+    "cluster.event_span_days": "event_span_days",
     "cluster.candidates": "candidates",
     "cluster.split_ratio": "split_ratio",
     "cluster.merge_ratio": "merge_ratio",
@@ -80,6 +95,8 @@ _STORY_SETTINGS = {
     "cluster.story_threshold": "threshold",
     "cluster.story_days": "scale_days",
     "cluster.story_active_days": "active_days",
+    "cluster.story_split_ratio": "split_ratio",
+    "cluster.story_merge_ratio": "merge_ratio",
 }
 
 
@@ -138,6 +155,28 @@ class Merged:
     merge: Merge
     moved: tuple[str, ...]
     story: str | None
+
+
+@dataclass(frozen=True)
+class StoryMove:
+    """Consolidation moved the events ``split.moved`` from story ``source`` into the new
+    story ``target``."""
+
+    source: str
+    target: str
+    split: Split
+
+
+@dataclass(frozen=True)
+class StoryMerged:
+    """Consolidation merged story ``merge.absorbed`` (its events ``moved``) into
+    ``merge.kept``."""
+
+    merge: Merge
+    moved: tuple[str, ...]
+
+
+Change = Move | Merged | StoryMove | StoryMerged
 
 
 @dataclass
@@ -284,18 +323,20 @@ class OnlineClusterer:
 
     def consolidate(
         self, event_ids: Iterable[str], features: Mapping[str, Features]
-    ) -> list[Move | Merged]:
+    ) -> list[Change]:
         """Split each of ``event_ids`` whose articles form separate groups, then merge the
-        events of their stories that tell one happening.
+        events of their stories that tell one happening; then the same for their stories:
+        split a story whose events form two threads, and merge stories that tell one.
 
         ``features`` must hold every member of the events :meth:`consolidation_scope`
         names. A split opens a new event in the same story with the half that does not
         hold the event's first article; a merge moves the newer event's articles into the
-        older one and drops the newer id. Profiles follow their articles.
+        older one and drops the newer id. Stories split and merge the same way, by whole
+        events. Profiles follow their articles.
         """
         state, params = self.state, self.params
         touched = {e for e in event_ids if e in state.events}
-        changes: list[Move | Merged] = []
+        changes: list[Change] = []
         for event_id in sorted(touched, key=_event_number):
             members = [features[a] for a in state.events[event_id].members]
             for split in split_event(members, state.vocab, params.split_ratio):
@@ -306,11 +347,112 @@ class OnlineClusterer:
             for events in self._merge_groups(touched).values():
                 groups = [(e, [features[a] for a in state.events[e].members]) for e in events]
                 merges = merge_events(
-                    groups, state.vocab, params.merge_ratio, params.event_active_days
+                    groups,
+                    state.vocab,
+                    params.merge_ratio,
+                    params.event_active_days,
+                    params.event_span_days,
                 )
                 for merge in merges:
                     changes.append(self._merge(merge, features))
+        stories = {state.events[e].story for e in touched if e in state.events}
+        changes.extend(self._consolidate_stories({s for s in stories if s}))
         return changes
+
+    def _consolidate_stories(self, story_ids: set[str]) -> list[Change]:
+        state, params = self.state, self.params.story
+        layer = state.stories
+        changes: list[Change] = []
+        touched = set()
+        for story_id in sorted(story_ids, key=_event_number):
+            if story_id not in layer.stories:
+                continue
+            touched.add(story_id)
+            events = self._story_events(story_id)
+            for split in split_story(events, state.vocab, params.split_ratio, params.entity_weight):
+                move = self._split_story(split)
+                touched.add(move.target)
+                changes.append(move)
+        if params.merge_ratio <= 0:
+            return changes
+        for group in self._story_merge_groups(touched):
+            alive = [g for g in group if g in layer.stories]
+            stories = [(g, self._story_events(g)) for g in alive]
+            merges = merge_stories(
+                stories, state.vocab, params.merge_ratio, params.entity_weight, params.active_days
+            )
+            for merge in merges:
+                changes.append(self._merge_story(merge))
+        return changes
+
+    def _story_events(self, story_id: str) -> list[tuple[str, Profile]]:
+        events = self.state.events
+        members = self.state.stories.stories[story_id].members
+        return [(e, events[e].profile) for e in members if e in events]
+
+    def _story_merge_groups(self, touched: set[str]) -> list[list[str]]:
+        """The stories merging compares, in groups of at most :data:`MAX_MEMBERS` events
+        (oldest story first in each): every touched story with the stories the story
+        index finds for its profile, packed together while they fit."""
+        layer, params = self.state.stories, self.params.story
+        groups: list[list[str]] = []
+        group: dict[str, None] = {}
+        size = 0
+        for story_id in sorted(touched & set(layer.stories), key=_event_number):
+            profile = layer.stories[story_id].profile
+            keys = index_keys(profile_vectors(profile, self.state.vocab), self.params.index_keys)
+            found = layer.index.candidates(keys, profile.last_day, params.candidates)
+            wanted = [story_id, *(s for s in found if s in layer.stories and s != story_id)]
+            for other in wanted:
+                if other in group:
+                    continue
+                events = len(self._story_events(other))
+                if size + events > MAX_MEMBERS and group:
+                    groups.append(sorted(group, key=_event_number))
+                    group, size = {}, 0
+                group[other] = None
+                size += events
+        if len(group) > 1:
+            groups.append(sorted(group, key=_event_number))
+        return groups
+
+    def _split_story(self, split: Split) -> StoryMove:
+        state = self.state
+        layer = state.stories
+        source_id = state.events[split.kept[0]].story or ""
+        source = layer.stories[source_id]
+        target_id = f"story-{layer.next_story}"
+        layer.next_story += 1
+        moved = set(split.moved)
+        target = Cluster(target_id, members=[e for e in source.members if e in moved])
+        source.members = [e for e in source.members if e not in moved]
+        layer.stories[target_id] = target
+        for story in (source, target):
+            story.profile = Profile()
+            for event_id in story.members:
+                if event_id in state.events:
+                    state.events[event_id].story = story.id
+                    story.profile.absorb(state.events[event_id].profile)
+        self._index_story(target_id, target.profile)
+        return StoryMove(source_id, target_id, split)
+
+    def _merge_story(self, merge: Merge) -> StoryMerged:
+        state = self.state
+        layer = state.stories
+        kept, gone = layer.stories[merge.kept], layer.stories.pop(merge.absorbed)
+        moved = tuple(e for e in gone.members if e in state.events)
+        for event_id in moved:
+            state.events[event_id].story = kept.id
+        kept.members.extend(moved)
+        kept.profile.absorb(gone.profile)
+        layer.index.drop(gone.id)
+        self._index_story(kept.id, gone.profile)
+        return StoryMerged(merge, moved)
+
+    def _index_story(self, story_id: str, profile: Profile) -> None:
+        """Make ``story_id`` a candidate for the keys of ``profile`` (what it took in)."""
+        keys = index_keys(profile_vectors(profile, self.state.vocab), self.params.index_keys)
+        self.state.stories.index.add(story_id, keys, profile.last_day)
 
     def _merge(self, merge: Merge, features: Mapping[str, Features]) -> Merged:
         state = self.state
@@ -351,6 +493,8 @@ class OnlineClusterer:
         found = state.event_index.candidates(keys, features.day, params.candidates)
         scored = []
         for event_id in found:
+            if self._too_long(state.events[event_id].profile, features.day):
+                continue
             score, signals = score_profile(
                 features,
                 vectors,
@@ -362,6 +506,15 @@ class OnlineClusterer:
             scored.append(Scored(event_id, round(score, 6), signals))
         scored.sort(key=lambda s: (-s.score, s.cluster_id))
         return scored
+
+    def _too_long(self, profile: Profile, day: int | None) -> bool:
+        """Would an article of ``day`` stretch the event past ``event_span_days``? An event
+        is one happening (hours to days): coverage that goes on for weeks is a story of
+        several events, not one event that never ends."""
+        span = self.params.event_span_days
+        if span <= 0 or day is None or profile.first_day is None or profile.last_day is None:
+            return False
+        return max(profile.last_day, day) - min(profile.first_day, day) > span
 
     def _record(
         self,

@@ -16,8 +16,11 @@ import heapq
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from storyline.cluster.features import Features
+
+_K = TypeVar("_K", str, int)
 
 TOP_TERMS = 120  # article term vectors keep their heaviest terms only
 PROFILE_TERMS = 400  # a profile prunes back to this many terms when it doubles it
@@ -136,6 +139,40 @@ class Profile:
             self.first_day = features.day if self.first_day is None else self.first_day
             self.first_day = min(self.first_day, features.day)
             self.last_day = max(self.last_day or features.day, features.day)
+
+    def absorb(self, other: Profile) -> None:
+        """Add everything ``other`` accumulated (a story taking in an event or a story)."""
+        self.articles += other.articles
+        self.norm_documents = -1
+        _accumulate(self.terms, other.terms)
+        _accumulate(self.entities, other.entities)
+        if len(self.terms) > 2 * PROFILE_TERMS:
+            kept = heapq.nlargest(PROFILE_TERMS, self.terms.items(), key=lambda kv: kv[1])
+            self.terms = dict(kept)
+        _add_counts(self.places, other.places)
+        _add_counts(self.event_days, other.event_days)
+        _add_counts(self.years, other.years)
+        for day in (other.first_day, other.last_day):
+            if day is not None:
+                self.first_day = day if self.first_day is None else min(self.first_day, day)
+                self.last_day = day if self.last_day is None else max(self.last_day, day)
+
+
+def _add_counts(into: dict[_K, int], counts: Mapping[_K, int]) -> None:
+    for key, count in counts.items():
+        into[key] = into.get(key, 0) + count
+
+
+def profile_vectors(profile: Profile, vocab: Vocabulary) -> Vectors:
+    """A profile as one article's vectors (its unit raw and TF-IDF sums): what the
+    candidate index keys a whole cluster by."""
+    raw_terms, raw_entities = unit(profile.terms), unit(profile.entities)
+    return Vectors(
+        raw_terms=raw_terms,
+        raw_entities=raw_entities,
+        terms=weigh(raw_terms, vocab.terms, vocab, TOP_TERMS),
+        entities=weigh(raw_entities, vocab.entities, vocab),
+    )
 
 
 def _weighted_norm(raw: Mapping[str, float], df: Mapping[str, int], vocab: Vocabulary) -> float:

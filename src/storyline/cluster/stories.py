@@ -3,8 +3,11 @@
 A story is a thread of events over weeks to years, so it is compared on a longer clock
 than an event (``scale_days``) and stays a candidate longer (``active_days``). A story's
 profile accumulates every article of its events, so it follows the thread as it drifts.
-The story of an event is decided once, when the event opens (with its first article),
-and never changes afterwards: identifiers stay stable as data arrives.
+Online, the story of an event is decided once, when the event opens (with its first
+article). Consolidation may later split a story whose events form two threads or merge
+two stories that tell one (:func:`storyline.cluster.consolidate.split_story`,
+:func:`~storyline.cluster.consolidate.merge_stories`); the half holding the story's first
+event and the older of two merged stories keep their ids.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ class StoryParams:
     active_days: int = 365
     candidates: int = 20
     posting_cap: int = 100
+    split_ratio: float = 0.5  # consolidation: a story parts below this between/within
+    merge_ratio: float = 0.8  # consolidation: two stories join at this between/within
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,7 @@ def cluster(store: Store, settings: Settings, *, progress: Progress | None = Non
         store.save_clusters(
             found.placements,
             found.events,
-            found.stories,
+            (),
             _dump_state(clusterer.state),
             PRODUCER,
             found.log,

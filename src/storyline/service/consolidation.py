@@ -1,21 +1,28 @@
 """Consolidation at the end of a clustering run: split the events that came apart and
-merge those that tell one happening.
+merge those that tell one happening, then the same for their stories.
 
 :meth:`OnlineClusterer.consolidate` decides; this module gathers the features it needs
 from the store and turns its changes into the rows to save: the moved articles'
 placements (with the reason added to their explanation, so ``why`` tells it), the
-events and stories whose counts changed, the events merged away, and one log line per
-split or merge.
+events whose members or story changed, the events merged away, and one log line per
+split or merge. The store recounts the stories those events joined or left.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from storyline.cluster.consolidate import MIN_PART
 from storyline.cluster.features import article_features
-from storyline.cluster.online import PRODUCER, Merged, Move, OnlineClusterer
+from storyline.cluster.online import (
+    PRODUCER,
+    Change,
+    Merged,
+    Move,
+    OnlineClusterer,
+    StoryMerged,
+    StoryMove,
+)
 from storyline.models import Article
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow, PlacementRow
@@ -27,7 +34,6 @@ class Consolidation:
 
     placements: tuple[PlacementRow, ...] = ()
     events: tuple[ClusterRow, ...] = ()
-    stories: tuple[ClusterRow, ...] = ()
     log: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()  # events merged into others
 
@@ -36,12 +42,12 @@ def consolidate(
     store: Store, clusterer: OnlineClusterer, event_ids: Iterable[str]
 ) -> Consolidation:
     """Split those of ``event_ids`` whose articles form separate groups and merge the
-    events of their stories that tell one happening."""
+    events of their stories that tell one happening; then split and merge their stories
+    by whole events."""
     event_ids = list(event_ids)
-    candidates = clusterer.consolidation_scope(event_ids)
-    splittable = any(len(clusterer.members(e)) >= 2 * MIN_PART for e in candidates)
-    if not splittable and len(candidates) < 2:
+    if not event_ids:
         return Consolidation()
+    candidates = clusterer.consolidation_scope(event_ids)
     ids = [a for event_id in candidates for a in clusterer.members(event_id)]
     articles = {a.id: a for a in store.get_articles(ids)}
     features = {i: article_features(articles[i], store.get_enrichment(i)) for i in ids}
@@ -50,37 +56,57 @@ def consolidate(
         return Consolidation()
     placements: dict[str, PlacementRow] = {}
     for change in changes:
-        moved = change.split.moved if isinstance(change, Move) else change.moved
-        for article_id in moved:
+        for article_id in _moved_articles(clusterer, change):
             row = placements.get(article_id) or store.get_placement(article_id)
             if row is not None:
-                placements[article_id] = _moved(row, change)
+                placements[article_id] = _moved(row, change, clusterer)
     dropped = tuple(c.merge.absorbed for c in changes if isinstance(c, Merged))
     return Consolidation(
         tuple(placements.values()),
         tuple(_events(store, clusterer, changes, articles)),
-        tuple(_stories(store, changes)),
         tuple(_log_line(c) for c in changes),
         dropped,
     )
 
 
-def _log_line(change: Move | Merged) -> str:
+def _moved_articles(clusterer: OnlineClusterer, change: Change) -> tuple[str, ...]:
     if isinstance(change, Move):
+        return change.split.moved
+    if isinstance(change, Merged):
+        return change.moved
+    events = change.split.moved if isinstance(change, StoryMove) else change.moved
+    alive = clusterer.state.events
+    return tuple(a for e in events if e in alive for a in clusterer.members(e))
+
+
+def _log_line(change: Change) -> str:
+    if isinstance(change, Move | StoryMove):
         source, target = change.source, change.target
         return f"split: {source} -> {source}, {target} ({change.split.reason})"
     kept, absorbed = change.merge.kept, change.merge.absorbed
     return f"merge: {kept}, {absorbed} -> {kept} ({change.merge.reason})"
 
 
-def _moved(row: PlacementRow, change: Move | Merged) -> PlacementRow:
+def _moved(row: PlacementRow, change: Change, clusterer: OnlineClusterer) -> PlacementRow:
     explanation = dict(row.explanation)
+    event, story = row.event_id, row.story_id
     if isinstance(change, Move):
-        source, target = change.source, change.target
+        source, target, event = change.source, change.target, change.target
         between, within = change.split.between, change.split.within
         line = f"consolidation moved it from {source} to {target}: {change.split.reason}"
+    elif isinstance(change, Merged):
+        source, target, event = change.merge.absorbed, change.merge.kept, change.merge.kept
+        between, within = change.merge.between, change.merge.within
+        line = f"consolidation merged {source} into {target}: {change.merge.reason}"
+    elif isinstance(change, StoryMove):
+        source, target, story = change.source, change.target, change.target
+        between, within = change.split.between, change.split.within
+        line = (
+            f"consolidation moved its event {event} from {source} to {target}: "
+            f"{change.split.reason}"
+        )
     else:
-        source, target = change.merge.absorbed, change.merge.kept
+        source, target, story = change.merge.absorbed, change.merge.kept, change.merge.kept
         between, within = change.merge.between, change.merge.within
         line = f"consolidation merged {source} into {target}: {change.merge.reason}"
     explanation["lines"] = [*explanation.get("lines", []), line]
@@ -88,53 +114,51 @@ def _moved(row: PlacementRow, change: Move | Merged) -> PlacementRow:
         *explanation.get("moves", []),
         {"from": source, "to": target, "between": between, "within": within},
     ]
-    return PlacementRow(row.article_id, target, row.story_id, explanation, PRODUCER)
+    return PlacementRow(row.article_id, event, story, explanation, PRODUCER)
 
 
 def _events(
     store: Store,
     clusterer: OnlineClusterer,
-    changes: list[Move | Merged],
+    changes: list[Change],
     articles: dict[str, Article],
 ) -> list[ClusterRow]:
-    """Rows of every event a change touched and that still exists, recounted."""
-    rows = []
-    touched = ((c.source, c.target) if isinstance(c, Move) else (c.merge.kept,) for c in changes)
-    for event_id in dict.fromkeys(e for pair in touched for e in pair):
-        if event_id not in clusterer.state.events:
-            continue
-        members = [articles[a] for a in clusterer.members(event_id)]
-        days = [a.published[:10] for a in members if a.published]
-        old = store.get_cluster("event", event_id)
-        title = old.title if old is not None else members[0].headline()
-        story = clusterer.state.events[event_id].story
-        rows.append(
-            ClusterRow(
-                event_id,
-                title,
-                min(days, default=None),
-                max(days, default=None),
-                len(members),
-                story_id=story,
-            )
-        )
-    return rows
-
-
-def _stories(store: Store, changes: list[Move | Merged]) -> list[ClusterRow]:
-    """Story rows with one more event per split and one fewer per merge inside them."""
-    added: dict[str, int] = {}
+    """Rows of every event a change touched and that still exists: recounted when its
+    members changed, moved to its new story when its story did."""
+    state = clusterer.state
+    rows: dict[str, ClusterRow] = {}
     for change in changes:
-        story = change.story
-        if story:
-            added[story] = added.get(story, 0) + (1 if isinstance(change, Move) else -1)
-    rows = []
-    for story_id, count in added.items():
-        row = store.get_cluster("story", story_id)
-        if row is not None and count:
-            rows.append(
-                ClusterRow(
-                    row.id, row.title, row.start, row.end, row.articles, events=row.events + count
-                )
+        if isinstance(change, Move | Merged):
+            pair = (
+                (change.source, change.target) if isinstance(change, Move) else (change.merge.kept,)
             )
-    return rows
+            for event_id in pair:
+                if event_id in state.events:
+                    rows[event_id] = _counted(store, clusterer, event_id, articles)
+    for change in changes:
+        if isinstance(change, StoryMove | StoryMerged):
+            moved = change.split.moved if isinstance(change, StoryMove) else change.moved
+            for event_id in moved:
+                if event_id not in state.events:
+                    continue
+                row = rows.get(event_id) or store.get_cluster("event", event_id)
+                if row is not None:
+                    rows[event_id] = replace(row, story_id=state.events[event_id].story)
+    return list(rows.values())
+
+
+def _counted(
+    store: Store, clusterer: OnlineClusterer, event_id: str, articles: dict[str, Article]
+) -> ClusterRow:
+    members = [articles[a] for a in clusterer.members(event_id)]
+    days = [a.published[:10] for a in members if a.published]
+    old = store.get_cluster("event", event_id)
+    title = old.title if old is not None else members[0].headline()
+    return ClusterRow(
+        event_id,
+        title,
+        min(days, default=None),
+        max(days, default=None),
+        len(members),
+        story_id=clusterer.state.events[event_id].story,
+    )

@@ -128,8 +128,9 @@ class Store(Protocol):
     ) -> None:
         """Placements, touched events/stories, the clusterer state, the ``log`` lines (as
         :meth:`log_clusters` writes them) and the removal of the ``dropped`` events (merged
-        into others), in one transaction; each touched story takes the title of its
-        largest event."""
+        into others), in one transaction. Every story an event joined or left is recounted
+        from its events (a story consolidation opened gets its row; one left without
+        events is removed) and takes the title of its largest event."""
         ...
 
     def get_cluster(self, kind: str, cluster_id: str) -> ClusterRow | None: ...

@@ -60,11 +60,16 @@ def save(
     stories: Sequence[ClusterRow],
     state: bytes,
     producer: str,
-) -> None:
-    """Write a batch of placements, the events/stories they touched and the new state.
+) -> set[str]:
+    """Write a batch of placements, the events/stories they touched and the new state;
+    returns the stories touched, including those an event left (to :func:`recount`).
 
     A placement of an article already placed (consolidation moved it) replaces the old
     one and keeps its place in the order of arrival (``seq``)."""
+    touched = {story.id for story in stories}
+    for event in events:
+        old = conn.execute("SELECT story_id FROM events WHERE id = ?", (event.id,)).fetchone()
+        touched.update(s for s in (old[0] if old else None, event.story_id) if s)
     seq = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM placements").fetchone()[0])
     for row in placements:
         seq += 1
@@ -113,6 +118,30 @@ def save(
         "saved_at = excluded.saved_at",
         (producer, state, _now()),
     )
+    return touched
+
+
+def recount(conn: sqlite3.Connection, story_ids: Sequence[str]) -> None:
+    """Recount each story from its events (articles, events, first and last day), create
+    the row of a story consolidation opened, and drop a story left without events
+    (merged into another). Titles are :func:`retitle_stories`' job."""
+    for story_id in story_ids:
+        row = conn.execute(
+            "SELECT COUNT(*), COALESCE(SUM(articles), 0), MIN(start), MAX(end), "
+            "COALESCE(MAX(last_seq), 0) FROM events WHERE story_id = ?",
+            (story_id,),
+        ).fetchone()
+        count, articles, start, end, last_seq = row
+        if not count:
+            conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+            continue
+        conn.execute(
+            "INSERT INTO stories(id, title, start, end, articles, events, last_seq) "
+            "VALUES (?, '', ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "start = excluded.start, end = excluded.end, articles = excluded.articles, "
+            "events = excluded.events, last_seq = MAX(stories.last_seq, excluded.last_seq)",
+            (story_id, start, end, articles, count, last_seq),
+        )
 
 
 def load_state(conn: sqlite3.Connection) -> tuple[str, bytes] | None:

@@ -246,9 +246,9 @@ class SQLiteStore:
         dropped: Sequence[str] = (),
     ) -> None:
         with self._write() as conn:
-            _clusters.save(conn, placements, events, stories, state, producer)
+            touched = _clusters.save(conn, placements, events, stories, state, producer)
             _clusters.drop_events(conn, dropped)
-            touched = {e.story_id for e in events if e.story_id} | {s.id for s in stories}
+            _clusters.recount(conn, sorted(touched))
             _clusters.retitle_stories(conn, sorted(touched))
             _clusters.log_lines(conn, log)
 
