@@ -154,6 +154,16 @@ FIRE_3 = (
 )
 
 
+def _ingest_texts(folder: Path, texts: list[str]) -> None:
+    """Ingest ``texts`` as records ``a0``, ``a1``, ... of one JSONL file."""
+    path = folder / "news.jsonl"
+    path.write_text(
+        "\n".join(json.dumps({"id": f"a{i}", "text": t}) for i, t in enumerate(texts)),
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["ingest", str(path)]).exit_code == 0
+
+
 def test_a_run_ends_by_splitting_events_that_came_apart(
     empty_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -161,12 +171,7 @@ def test_a_run_ends_by_splitting_events_that_came_apart(
     # threshold 0: online, every article joins the first event it shares a key with
     monkeypatch.setenv("STORYLINE_CLUSTER_EVENT_THRESHOLD", "0")
     texts = [FLOOD, FIRE, FLOOD_2, FIRE_2, FLOOD_3, FIRE_3]
-    path = tmp_path / "news.jsonl"
-    path.write_text(
-        "\n".join(json.dumps({"id": f"a{i}", "text": t}) for i, t in enumerate(texts)),
-        encoding="utf-8",
-    )
-    assert runner.invoke(app, ["ingest", str(path)]).exit_code == 0
+    _ingest_texts(tmp_path, texts)
     events = json.loads(runner.invoke(app, ["events", "--json"]).stdout)
     groups = sorted(sorted(e["articles"]) for e in events)
     assert groups == [["a0", "a2", "a4"], ["a1", "a3", "a5"]]
@@ -213,12 +218,7 @@ def test_a_run_ends_by_splitting_a_story_that_took_in_two_threads(
     monkeypatch.setenv("STORYLINE_CLUSTER_MERGE_RATIO", "0")
     monkeypatch.setenv("STORYLINE_CLUSTER_STORY_THRESHOLD", "0")
     texts = [FLOOD, FIRE, FLOOD_2, FIRE_2, FLOOD_3, FIRE_3]
-    path = tmp_path / "news.jsonl"
-    path.write_text(
-        "\n".join(json.dumps({"id": f"a{i}", "text": t}) for i, t in enumerate(texts)),
-        encoding="utf-8",
-    )
-    assert runner.invoke(app, ["ingest", str(path)]).exit_code == 0
+    _ingest_texts(tmp_path, texts)
     stories = json.loads(runner.invoke(app, ["stories", "--json"]).stdout)
     assert sorted((s["events"], s["article_count"]) for s in stories) == [(3, 3), (3, 3)]
     events = json.loads(runner.invoke(app, ["events", "--json"]).stdout)

@@ -122,40 +122,39 @@ class Profile:
         return self.norm_terms, self.norm_entities
 
     def add(self, features: Features, vectors: Vectors) -> None:
-        self.articles += 1
-        self.norm_documents = -1
-        _accumulate(self.terms, vectors.raw_terms)
-        _accumulate(self.entities, vectors.raw_entities)
-        if len(self.terms) > 2 * PROFILE_TERMS:
-            kept = heapq.nlargest(PROFILE_TERMS, self.terms.items(), key=lambda kv: kv[1])
-            self.terms = dict(kept)
+        self._take(1, vectors.raw_terms, vectors.raw_entities)
         for place in features.places:
             self.places[place] = self.places.get(place, 0) + 1
         for day in features.event_days:
             self.event_days[day] = self.event_days.get(day, 0) + 1
         for year in features.years:
             self.years[year] = self.years.get(year, 0) + 1
-        if features.day is not None:
-            self.first_day = features.day if self.first_day is None else self.first_day
-            self.first_day = min(self.first_day, features.day)
-            self.last_day = max(self.last_day or features.day, features.day)
+        self._widen(features.day)
 
     def absorb(self, other: Profile) -> None:
         """Add everything ``other`` accumulated (a story taking in an event or a story)."""
-        self.articles += other.articles
-        self.norm_documents = -1
-        _accumulate(self.terms, other.terms)
-        _accumulate(self.entities, other.entities)
-        if len(self.terms) > 2 * PROFILE_TERMS:
-            kept = heapq.nlargest(PROFILE_TERMS, self.terms.items(), key=lambda kv: kv[1])
-            self.terms = dict(kept)
+        self._take(other.articles, other.terms, other.entities)
         _add_counts(self.places, other.places)
         _add_counts(self.event_days, other.event_days)
         _add_counts(self.years, other.years)
-        for day in (other.first_day, other.last_day):
-            if day is not None:
-                self.first_day = day if self.first_day is None else min(self.first_day, day)
-                self.last_day = day if self.last_day is None else max(self.last_day, day)
+        self._widen(other.first_day)
+        self._widen(other.last_day)
+
+    def _take(
+        self, articles: int, terms: Mapping[str, float], entities: Mapping[str, float]
+    ) -> None:
+        self.articles += articles
+        self.norm_documents = -1
+        _accumulate(self.terms, terms)
+        _accumulate(self.entities, entities)
+        if len(self.terms) > 2 * PROFILE_TERMS:
+            kept = heapq.nlargest(PROFILE_TERMS, self.terms.items(), key=lambda kv: kv[1])
+            self.terms = dict(kept)
+
+    def _widen(self, day: int | None) -> None:
+        if day is not None:
+            self.first_day = day if self.first_day is None else min(self.first_day, day)
+            self.last_day = day if self.last_day is None else max(self.last_day, day)
 
 
 def _add_counts(into: dict[_K, int], counts: Mapping[_K, int]) -> None:
