@@ -129,9 +129,8 @@ def test_save_clusters_writes_its_log_lines_in_the_same_transaction(tmp_path: Pa
     store.add_articles([(article, sig, bands)])
     placement = PlacementRow("a1", "event-2", "story-1", {"lines": []}, "test")
     event = ClusterRow("event-2", "Quake", None, None, 1, story_id="story-1")
-    story = ClusterRow("story-1", "Quake", None, None, 1, events=2)
     line = "split: event-1 -> event-1, event-2 (its articles form two groups)"
-    store.save_clusters([placement], [event], [story], b"state", "test", [line])
+    store.save_clusters([placement], [event], b"state", "test", [line])
     store.close()
     rows = sqlite3.connect(tmp_path / "s.db").execute(
         "SELECT action, subjects, reason FROM cluster_log"
@@ -159,15 +158,17 @@ def test_save_clusters_drops_merged_events_that_nothing_points_to() -> None:
         ClusterRow("event-1", "Quake", None, None, 1, story_id="story-1"),
         ClusterRow("event-2", "Quake", None, None, 1, story_id="story-1"),
     ]
+    store.save_clusters(first, events, b"s", "test")
     story = ClusterRow("story-1", "Quake", None, None, 2, events=2)
-    store.save_clusters(first, events, [story], b"s", "test")
+    assert store.get_cluster("story", "story-1") == story
     # event-1 still holds a1: dropping it is refused quietly
-    store.save_clusters([], [], [], b"s", "test", dropped=["event-1"])
+    store.save_clusters([], [], b"s", "test", dropped=["event-1"])
     assert [e.id for e in store.list_clusters("event")] == ["event-1", "event-2"]
     merged = [PlacementRow("a2", "event-1", "story-1", {}, "test")]
     kept = ClusterRow("event-1", "Quake", None, None, 2, story_id="story-1")
+    store.save_clusters(merged, [kept], b"s", "test", dropped=["event-2"])
     story = ClusterRow("story-1", "Quake", None, None, 2, events=1)
-    store.save_clusters(merged, [kept], [story], b"s", "test", dropped=["event-2"])
+    assert store.get_cluster("story", "story-1") == story
     assert [(e.id, e.articles) for e in store.list_clusters("event")] == [("event-1", 2)]
     assert store.placements() == {"a1": "event-1", "a2": "event-1"}
 
@@ -206,7 +207,7 @@ def test_cluster_profiles_count_outlets_and_rank_entities_by_rarity(
         ClusterRow("event-1", "Flood", None, None, 3, story_id="story-1"),
         ClusterRow("event-2", "Vote", None, None, 1, story_id="story-1"),
     ]
-    store.save_clusters(placements, events, [ClusterRow("story-1", "F", None, None, 4)], b"s", "t")
+    store.save_clusters(placements, events, b"s", "t")
     monkeypatch.setattr(clusters, "_CHUNK", 1)  # ids go to SQLite in several chunks
     found = store.cluster_profiles("event", ["event-1", "event-2", "event-9"], top=2)
     assert found["event-1"].outlets == (("Valley News", 2), (None, 1))
@@ -230,21 +231,16 @@ def test_a_story_is_titled_by_its_largest_event() -> None:
     for name in ("a1", "a2", "a3"):
         article, sig, bands = _article(name, f"Rescuers searched the rubble, report {name}.")
         store.add_articles([(article, sig, bands)])
-    story = ClusterRow("story-1", "Aftershock felt in the capital", None, None, 1, events=1)
     opening = ClusterRow(
         "event-1", "Aftershock felt in the capital", "2023-02-06", None, 1, story_id="story-1"
     )
-    store.save_clusters(
-        [PlacementRow("a1", "event-1", "story-1", {}, "t")], [opening], [story], b"s", "t"
-    )
+    store.save_clusters([PlacementRow("a1", "event-1", "story-1", {}, "t")], [opening], b"s", "t")
     assert store.get_cluster("story", "story-1").title == "Aftershock felt in the capital"  # type: ignore[union-attr]
     quake = ClusterRow(
         "event-2", "Earthquake kills thousands", "2023-02-07", None, 2, story_id="story-1"
     )
     placed = [PlacementRow(a, "event-2", "story-1", {}, "t") for a in ("a2", "a3")]
-    store.save_clusters(
-        placed, [quake], [ClusterRow("story-1", "x", None, None, 3, events=2)], b"s", "t"
-    )
+    store.save_clusters(placed, [quake], b"s", "t")
     assert store.get_cluster("story", "story-1").title == "Earthquake kills thousands"  # type: ignore[union-attr]
 
 
@@ -262,17 +258,18 @@ def test_stories_are_recounted_from_their_events_when_an_event_moves() -> None:
         PlacementRow("a2", "event-1", "story-1", {}, "t"),
         PlacementRow("a3", "event-2", "story-1", {}, "t"),
     ]
+    store.save_clusters(placed, [quake, vote], b"s", "t")
     story = ClusterRow("story-1", "Quake", "2023-02-06", "2023-03-01", 3, events=2)
-    store.save_clusters(placed, [quake, vote], [story], b"s", "t")
-    # consolidation moves the vote to a story of its own: no story row is given
+    assert store.get_cluster("story", "story-1") == story  # counted from its events
+    # consolidation moves the vote to a story of its own
     moved = PlacementRow("a3", "event-2", "story-2", {}, "t")
-    store.save_clusters([moved], [replace(vote, story_id="story-2")], [], b"s", "t")
+    store.save_clusters([moved], [replace(vote, story_id="story-2")], b"s", "t")
     one, two = store.get_cluster("story", "story-1"), store.get_cluster("story", "story-2")
     assert one == ClusterRow("story-1", "Quake", "2023-02-06", "2023-02-07", 2, events=1)
     assert two == ClusterRow("story-2", "Vote", "2023-03-01", "2023-03-01", 1, events=1)
     # and merges it back: the story left without events is gone
     back = PlacementRow("a3", "event-2", "story-1", {}, "t")
-    store.save_clusters([back], [vote], [], b"s", "t")
+    store.save_clusters([back], [vote], b"s", "t")
     assert store.get_cluster("story", "story-2") is None
     assert store.get_cluster("story", "story-1").articles == 3  # type: ignore[union-attr]
     assert [s.id for s in store.list_clusters("story")] == ["story-1"]

@@ -400,8 +400,9 @@ class OnlineClusterer:
         size = 0
         for story_id in sorted(touched & set(layer.stories), key=_event_number):
             profile = layer.stories[story_id].profile
-            keys = index_keys(profile_vectors(profile, self.state.vocab), self.params.index_keys)
-            found = layer.index.candidates(keys, profile.last_day, params.candidates)
+            found = layer.index.candidates(
+                self._story_keys(profile), profile.last_day, params.candidates
+            )
             wanted = [story_id, *(s for s in found if s in layer.stories and s != story_id)]
             for other in wanted:
                 if other in group:
@@ -429,10 +430,9 @@ class OnlineClusterer:
         layer.stories[target_id] = target
         for story in (source, target):
             story.profile = Profile()
-            for event_id in story.members:
-                if event_id in state.events:
-                    state.events[event_id].story = story.id
-                    story.profile.absorb(state.events[event_id].profile)
+            for event_id, profile in self._story_events(story.id):
+                state.events[event_id].story = story.id
+                story.profile.absorb(profile)
         self._index_story(target_id, target.profile)
         return StoryMove(source_id, target_id, split)
 
@@ -451,8 +451,11 @@ class OnlineClusterer:
 
     def _index_story(self, story_id: str, profile: Profile) -> None:
         """Make ``story_id`` a candidate for the keys of ``profile`` (what it took in)."""
-        keys = index_keys(profile_vectors(profile, self.state.vocab), self.params.index_keys)
-        self.state.stories.index.add(story_id, keys, profile.last_day)
+        self.state.stories.index.add(story_id, self._story_keys(profile), profile.last_day)
+
+    def _story_keys(self, profile: Profile) -> dict[str, float]:
+        """The index keys of a story's profile (its heaviest terms and entities)."""
+        return index_keys(profile_vectors(profile, self.state.vocab), self.params.index_keys)
 
     def _merge(self, merge: Merge, features: Mapping[str, Features]) -> Merged:
         state = self.state

@@ -87,54 +87,30 @@ def _explanation(placement: Placement, names: dict[str, str]) -> dict[str, Any]:
 
 
 class _Rows:
-    """Event and story rows touched by a batch, updated as articles are placed."""
+    """Event rows touched by a batch, updated as articles are placed (the store recounts
+    the stories from their events)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.events: dict[str, ClusterRow] = {}
-        self.stories: dict[str, ClusterRow] = {}
-
-    def _get(self, kind: str, cluster_id: str) -> ClusterRow | None:
-        cache = self.events if kind == "event" else self.stories
-        if cluster_id not in cache:
-            row = self.store.get_cluster(kind, cluster_id)
-            if row is None:
-                return None
-            cache[cluster_id] = row
-        return cache[cluster_id]
 
     def add(self, article: Article, placement: Placement) -> None:
         day = article.published[:10] if article.published else None
-        title = article.headline()
-        event = self._get("event", placement.event_id)
-        if event is None:
-            event = ClusterRow(placement.event_id, title, day, day, 0, story_id=placement.story_id)
-        self.events[event.id] = _widen(event, day, articles=event.articles + 1)
-        story = self._get("story", placement.story_id)
-        if story is None:
-            story = ClusterRow(placement.story_id, title, day, day, 0, events=0)
-        self.stories[story.id] = _widen(
-            story,
-            day,
-            articles=story.articles + 1,
-            events=story.events + (1 if placement.new_event else 0),
+        event = self.events.get(placement.event_id) or self.store.get_cluster(
+            "event", placement.event_id
         )
+        if event is None:
+            event = ClusterRow(
+                placement.event_id, article.headline(), day, day, 0, story_id=placement.story_id
+            )
+        self.events[event.id] = _widen(event, day)
 
 
-def _widen(
-    row: ClusterRow, day: str | None, *, articles: int, events: int | None = None
-) -> ClusterRow:
+def _widen(row: ClusterRow, day: str | None) -> ClusterRow:
+    """``row`` with one more article, of ``day``."""
     start = min(d for d in (row.start, day) if d) if (row.start or day) else None
     end = max(d for d in (row.end, day) if d) if (row.end or day) else None
-    return ClusterRow(
-        row.id,
-        row.title,
-        start,
-        end,
-        articles,
-        story_id=row.story_id,
-        events=row.events if events is None else events,
-    )
+    return ClusterRow(row.id, row.title, start, end, row.articles + 1, story_id=row.story_id)
 
 
 def cluster(store: Store, settings: Settings, *, progress: Progress | None = None) -> ClusterReport:
@@ -168,7 +144,6 @@ def cluster(store: Store, settings: Settings, *, progress: Progress | None = Non
         store.save_clusters(
             placements,
             list(rows.events.values()),
-            list(rows.stories.values()),
             _dump_state(clusterer.state),
             PRODUCER,
         )
@@ -180,7 +155,6 @@ def cluster(store: Store, settings: Settings, *, progress: Progress | None = Non
         store.save_clusters(
             found.placements,
             found.events,
-            (),
             _dump_state(clusterer.state),
             PRODUCER,
             found.log,

@@ -59,7 +59,7 @@ def consolidate(
         for article_id in _moved_articles(clusterer, change):
             row = placements.get(article_id) or store.get_placement(article_id)
             if row is not None:
-                placements[article_id] = _moved(row, change, clusterer)
+                placements[article_id] = _moved(row, change)
     dropped = tuple(c.merge.absorbed for c in changes if isinstance(c, Merged))
     return Consolidation(
         tuple(placements.values()),
@@ -87,7 +87,7 @@ def _log_line(change: Change) -> str:
     return f"merge: {kept}, {absorbed} -> {kept} ({change.merge.reason})"
 
 
-def _moved(row: PlacementRow, change: Change, clusterer: OnlineClusterer) -> PlacementRow:
+def _moved(row: PlacementRow, change: Change) -> PlacementRow:
     explanation = dict(row.explanation)
     event, story = row.event_id, row.story_id
     if isinstance(change, Move):

@@ -120,17 +120,16 @@ class Store(Protocol):
         self,
         placements: Sequence[PlacementRow],
         events: Sequence[ClusterRow],
-        stories: Sequence[ClusterRow],
         state: bytes,
         producer: str,
         log: Sequence[str] = (),
         dropped: Sequence[str] = (),
     ) -> None:
-        """Placements, touched events/stories, the clusterer state, the ``log`` lines (as
+        """Placements, touched events, the clusterer state, the ``log`` lines (as
         :meth:`log_clusters` writes them) and the removal of the ``dropped`` events (merged
-        into others), in one transaction. Every story an event joined or left is recounted
-        from its events (a story consolidation opened gets its row; one left without
-        events is removed) and takes the title of its largest event."""
+        into others), in one transaction. Every story an event joined or left is counted
+        from its events (a new story gets its row; one left without events is removed)
+        and takes the title of its largest event."""
         ...
 
     def get_cluster(self, kind: str, cluster_id: str) -> ClusterRow | None: ...

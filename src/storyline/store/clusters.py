@@ -57,16 +57,15 @@ def save(
     conn: sqlite3.Connection,
     placements: Sequence[PlacementRow],
     events: Sequence[ClusterRow],
-    stories: Sequence[ClusterRow],
     state: bytes,
     producer: str,
 ) -> set[str]:
-    """Write a batch of placements, the events/stories they touched and the new state;
-    returns the stories touched, including those an event left (to :func:`recount`).
+    """Write a batch of placements, the events they touched and the new state; returns
+    the stories the events joined or left (to :func:`recount`, which writes them).
 
     A placement of an article already placed (consolidation moved it) replaces the old
     one and keeps its place in the order of arrival (``seq``)."""
-    touched = {story.id for story in stories}
+    touched: set[str] = set()
     for event in events:
         old = conn.execute("SELECT story_id FROM events WHERE id = ?", (event.id,)).fetchone()
         touched.update(s for s in (old[0] if old else None, event.story_id) if s)
@@ -104,14 +103,6 @@ def save(
                 seq,
             ),
         )
-    for story in stories:
-        conn.execute(
-            "INSERT INTO stories(id, title, start, end, articles, events, last_seq) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET title = excluded.title, "
-            "start = excluded.start, end = excluded.end, articles = excluded.articles, "
-            "events = excluded.events, last_seq = excluded.last_seq",
-            (story.id, story.title, story.start, story.end, story.articles, story.events, seq),
-        )
     conn.execute(
         "INSERT INTO cluster_state(id, producer, state, saved_at) VALUES (1, ?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET producer = excluded.producer, state = excluded.state, "
@@ -123,8 +114,8 @@ def save(
 
 def recount(conn: sqlite3.Connection, story_ids: Sequence[str]) -> None:
     """Recount each story from its events (articles, events, first and last day), create
-    the row of a story consolidation opened, and drop a story left without events
-    (merged into another). Titles are :func:`retitle_stories`' job."""
+    the row of a new story, and drop a story left without events (merged into another).
+    Titles are :func:`retitle_stories`' job."""
     for story_id in story_ids:
         row = conn.execute(
             "SELECT COUNT(*), COALESCE(SUM(articles), 0), MIN(start), MAX(end), "

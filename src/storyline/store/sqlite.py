@@ -239,14 +239,13 @@ class SQLiteStore:
         self,
         placements: Sequence[_clusters.PlacementRow],
         events: Sequence[_clusters.ClusterRow],
-        stories: Sequence[_clusters.ClusterRow],
         state: bytes,
         producer: str,
         log: Sequence[str] = (),
         dropped: Sequence[str] = (),
     ) -> None:
         with self._write() as conn:
-            touched = _clusters.save(conn, placements, events, stories, state, producer)
+            touched = _clusters.save(conn, placements, events, state, producer)
             _clusters.drop_events(conn, dropped)
             _clusters.recount(conn, sorted(touched))
             _clusters.retitle_stories(conn, sorted(touched))
