@@ -185,6 +185,15 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=1.0,
     ),
     Setting(
+        "cluster.evict_ratio",
+        0.4,
+        "Consolidation moves an article out of its event, alone, when its mean similarity to "
+        "the other articles is below this share of theirs to each other (0: never).",
+        float,
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Setting(
         "cluster.merge_ratio",
         0.9,
         "Consolidation merges two events of one story when the mean similarity between their "

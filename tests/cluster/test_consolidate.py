@@ -109,6 +109,29 @@ def test_one_happening_told_with_different_details_stays_whole() -> None:
     assert split_event(features, _vocab(features), ratio=0.65) == []
 
 
+def test_an_article_of_another_happening_is_evicted_alone_and_told_why() -> None:
+    fired = [_article(f"f{i}", FIRED, "maurice cheeks") for i in range(5)]
+    stray = _article("h0", HIRED, "jim brien")
+    features = [*fired[:3], stray, *fired[3:]]
+    vocab = _vocab(features)
+    # a bisection cannot part one article from five (each half needs MIN_PART)
+    assert split_event(features, vocab, ratio=0.65) == []
+    splits = split_event(features, vocab, ratio=0.65, evict_ratio=0.4)
+    assert [(set(s.kept), s.moved) for s in splits] == [({f.article_id for f in fired}, ("h0",))]
+    assert splits[0].between < 0.4 * splits[0].within
+    assert "article h0 stands apart" in splits[0].reason
+    # one happening told with different details keeps every article
+    assert split_event(fired, _vocab(fired), ratio=0.65, evict_ratio=0.4) == []
+
+
+def test_the_first_article_anchors_its_event_and_is_never_evicted() -> None:
+    stray = _article("h0", HIRED, "jim brien")
+    fired = [_article(f"f{i}", FIRED, "maurice cheeks") for i in range(4)]
+    features = [stray, *fired]
+    # h0 is as far from the rest as in the test above, but the event keeps its first article
+    assert split_event(features, _vocab(features), ratio=0.65, evict_ratio=0.4) == []
+
+
 def test_ratio_zero_and_small_events_never_split() -> None:
     features = _two_happenings()
     assert split_event(features, _vocab(features), ratio=0.0) == []

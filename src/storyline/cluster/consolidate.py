@@ -21,7 +21,11 @@ two groups that are clearly apart:
    until nothing moves;
 3. the split is kept when both halves have at least :data:`MIN_PART` articles and the
    mean similarity *between* them is below ``ratio`` times the mean similarity *within*
-   the looser half; each kept half is tried again.
+   the looser half; each kept half is tried again;
+4. where no bisection is kept, the member farthest from the rest leaves alone when its
+   mean similarity to the others is below ``evict_ratio`` times theirs to each other
+   (a bisection cannot part one report of another happening: each half needs
+   :data:`MIN_PART` articles); the event's first article anchors it and stays.
 
 Merging is the mirror test (:func:`merge_events`): within one story, two events whose
 mean similarity between them reaches ``merge_ratio`` times the inner similarity of the
@@ -77,6 +81,11 @@ class Split:
 
     @property
     def reason(self) -> str:
+        if len(self.moved) == 1 and self.members == "articles":
+            return (
+                f"article {self.moved[0]} stands apart from the others: mean similarity "
+                f"to them {self.between:.3f}, theirs to each other {self.within:.3f}"
+            )
         return (
             f"its {self.members} form two groups: mean similarity between them "
             f"{self.between:.3f}, within the looser one {self.within:.3f}"
@@ -218,15 +227,19 @@ def _between(matrix: np.ndarray, one: np.ndarray, two: np.ndarray, sizes: np.nda
     return float(block.sum() / (sizes[one].sum() * sizes[two].sum()))
 
 
-def split_event(members: Sequence[Features], vocab: Vocabulary, ratio: float) -> list[Split]:
+def split_event(
+    members: Sequence[Features], vocab: Vocabulary, ratio: float, evict_ratio: float = 0.0
+) -> list[Split]:
     """The splits consolidation makes in one event (members in arrival order), in order;
     empty when its articles hang together. ``ratio`` <= 0 never splits, and events of
-    more than :data:`MAX_MEMBERS` articles are left whole."""
+    more than :data:`MAX_MEMBERS` articles are left whole. Where no two groups part, an
+    article whose mean similarity to the others is below ``evict_ratio`` times theirs to
+    each other leaves alone (:func:`_eviction`; 0: never)."""
     if ratio <= 0 or not 2 * MIN_PART <= len(members) <= MAX_MEMBERS:
         return []
     matrix = similarity_matrix(members, vocab)
     ids = [m.article_id for m in members]
-    return _splits(matrix, ids, np.ones(len(ids)), ratio, "articles")
+    return _splits(matrix, ids, np.ones(len(ids)), ratio, "articles", evict_ratio)
 
 
 def split_story(
@@ -244,25 +257,73 @@ def split_story(
 
 
 def _splits(
-    matrix: np.ndarray, ids: list[str], sizes: np.ndarray, ratio: float, members: str
+    matrix: np.ndarray,
+    ids: list[str],
+    sizes: np.ndarray,
+    ratio: float,
+    members: str,
+    evict_ratio: float = 0.0,
 ) -> list[Split]:
     if len(ids) < 2 or sizes.sum() < 2 * MIN_PART:
         return []
+    found = _bisection(matrix, sizes, ratio) or _eviction(matrix, evict_ratio)
+    if found is None:
+        return []
+    moved, between, within = found
+    kept = ~moved
+    kept_ids = [i for i, keep in zip(ids, kept, strict=True) if keep]
+    moved_ids = [i for i, keep in zip(ids, kept, strict=True) if not keep]
+    split = Split(tuple(kept_ids), tuple(moved_ids), round(between, 4), round(within, 4), members)
+    halves = [(kept, kept_ids), (moved, moved_ids)]
+    return [
+        split,
+        *(
+            inner
+            for half, half_ids in halves
+            for inner in _splits(
+                matrix[np.ix_(half, half)], half_ids, sizes[half], ratio, members, evict_ratio
+            )
+        ),
+    ]
+
+
+def _bisection(
+    matrix: np.ndarray, sizes: np.ndarray, ratio: float
+) -> tuple[np.ndarray, float, float] | None:
+    """The half to move, and the between and within means, of an accepted bisection."""
     labels = bisect(matrix, sizes)
     kept, moved = labels == 0, labels == 1
     if sizes[kept].sum() < MIN_PART or sizes[moved].sum() < MIN_PART:
-        return []
+        return None
     between = _between(matrix, kept, moved, sizes)
     inner = [_within(matrix, half, sizes) for half in (kept, moved)]
     within = min((w for w in inner if not np.isnan(w)), default=0.0)
     if within <= 0 or between >= ratio * within:
-        return []
-    kept_ids = [i for i, keep in zip(ids, kept, strict=True) if keep]
-    moved_ids = [i for i, keep in zip(ids, kept, strict=True) if not keep]
-    split = Split(tuple(kept_ids), tuple(moved_ids), round(between, 4), round(within, 4), members)
-    inner_kept = _splits(matrix[np.ix_(kept, kept)], kept_ids, sizes[kept], ratio, members)
-    inner_moved = _splits(matrix[np.ix_(moved, moved)], moved_ids, sizes[moved], ratio, members)
-    return [split, *inner_kept, *inner_moved]
+        return None
+    return moved, between, within
+
+
+def _eviction(matrix: np.ndarray, ratio: float) -> tuple[np.ndarray, float, float] | None:
+    """The member (other than the first, the event's anchor) farthest from the rest, as
+    a one-member half, when its mean similarity to the others is below ``ratio`` times
+    theirs to each other: a report of another happening that a bisection cannot part
+    because it stands alone (a split leaves :data:`MIN_PART` on each side)."""
+    count = len(matrix)
+    if ratio <= 0 or count < 2 * MIN_PART:
+        return None
+    diagonal = np.diag(matrix)
+    rows = matrix.sum(axis=1) - diagonal
+    between = rows / (count - 1)
+    # the others' inner pairs: all distinct pairs minus the member's own
+    within = (matrix.sum() - diagonal.sum() - 2 * rows) / ((count - 1) * (count - 2))
+    scores = np.where(within > 0, between / np.where(within > 0, within, 1.0), np.inf)
+    scores[0] = np.inf
+    worst = int(np.argmin(scores))
+    if scores[worst] >= ratio:
+        return None
+    moved = np.zeros(count, bool)
+    moved[worst] = True
+    return moved, float(between[worst]), float(within[worst])
 
 
 def merge_events(

@@ -76,6 +76,7 @@ class ClusterParams:
     index_keys: int = 20
     posting_cap: int = 100
     split_ratio: float = 0.65
+    evict_ratio: float = 0.4
     merge_ratio: float = 0.9
     story: StoryParams = field(default_factory=StoryParams)
 
@@ -88,6 +89,7 @@ _EVENT_SETTINGS = {
     "cluster.event_span_days": "event_span_days",
     "cluster.candidates": "candidates",
     "cluster.split_ratio": "split_ratio",
+    "cluster.evict_ratio": "evict_ratio",
     "cluster.merge_ratio": "merge_ratio",
 }
 _STORY_SETTINGS = {
@@ -339,7 +341,7 @@ class OnlineClusterer:
         changes: list[Change] = []
         for event_id in sorted(touched, key=_event_number):
             members = [features[a] for a in state.events[event_id].members]
-            for split in split_event(members, state.vocab, params.split_ratio):
+            for split in split_event(members, state.vocab, params.split_ratio, params.evict_ratio):
                 move = self._split(split, features)
                 touched.add(move.target)
                 changes.append(move)
