@@ -75,11 +75,14 @@ def store_env(empty_env: Path) -> Path:
 
 def test_events_stories_why(store_env: Path) -> None:
     events = json.loads(runner.invoke(app, ["events", "--json"]).stdout)
-    by_articles = sorted(sorted(e["articles"]) for e in events)
+    by_articles = sorted(sorted(e["article_ids"]) for e in events)
     assert by_articles == [["e1"], ["f1", "f2"]]
     stories = json.loads(runner.invoke(app, ["stories", "--json"]).stdout)
-    assert all({"id", "title", "articles", "start", "end"} <= set(s) for s in stories)
-    flood = next(s for s in stories if "f1" in s["articles"])
+    assert all(
+        {"id", "title", "article_count", "event_count", "start", "end"} <= set(s) for s in stories
+    )
+    assert all(e["story_id"] in {s["id"] for s in stories} for e in events)
+    flood = next(s for s in stories if "f1" in s["article_ids"])
     assert {o["source"]: o["articles"] for o in flood["outlets"]} == {
         "Valley News": 1,
         "County Herald": 1,
@@ -101,7 +104,7 @@ def test_timeline_summary_compare_export(store_env: Path) -> None:
     flood = next(
         e
         for e in json.loads(runner.invoke(app, ["events", "--json"]).stdout)
-        if "f1" in e["articles"]
+        if "f1" in e["article_ids"]
     )
     timeline = json.loads(runner.invoke(app, ["timeline", "--event", flood["id"], "--json"]).stdout)
     dates = [entry["date"] for entry in timeline["entries"]]
@@ -132,7 +135,7 @@ def test_clustering_resumes_from_the_saved_state(empty_env: Path) -> None:
     assert runner.invoke(app, ["ingest", str(first)]).exit_code == 0
     assert runner.invoke(app, ["ingest", str(second)]).exit_code == 0
     events = json.loads(runner.invoke(app, ["events", "--json"]).stdout)
-    assert [sorted(e["articles"]) for e in events] == [["f1", "f2"]]
+    assert [sorted(e["article_ids"]) for e in events] == [["f1", "f2"]]
     assert "event-1" in runner.invoke(app, ["why", "f2"]).stdout
 
 
@@ -173,9 +176,9 @@ def test_a_run_ends_by_splitting_events_that_came_apart(
     texts = [FLOOD, FIRE, FLOOD_2, FIRE_2, FLOOD_3, FIRE_3]
     _ingest_texts(tmp_path, texts)
     events = json.loads(runner.invoke(app, ["events", "--json"]).stdout)
-    groups = sorted(sorted(e["articles"]) for e in events)
+    groups = sorted(sorted(e["article_ids"]) for e in events)
     assert groups == [["a0", "a2", "a4"], ["a1", "a3", "a5"]]
-    assert len({e["story"] for e in events}) == 1, events  # a split stays in its story
+    assert len({e["story_id"] for e in events}) == 1, events  # a split stays in its story
     why = runner.invoke(app, ["why", "a1", "--json"])
     assert "consolidation moved it from event-1 to event-2" in why.stdout
     again = runner.invoke(app, ["recluster", "--json"])
@@ -202,9 +205,11 @@ def test_a_run_ends_by_merging_an_event_that_tells_a_known_happening(
     assert runner.invoke(app, ["ingest", str(second)]).exit_code == 0
     # ... which consolidation merges into the older event, dropping the new id
     events = json.loads(runner.invoke(app, ["events", "--json"]).stdout)
-    assert [(e["id"], sorted(e["articles"])) for e in events] == [("event-1", ["a0", "a1", "b0"])]
+    assert [(e["id"], sorted(e["article_ids"])) for e in events] == [
+        ("event-1", ["a0", "a1", "b0"])
+    ]
     stories = json.loads(runner.invoke(app, ["stories", "--json"]).stdout)
-    assert [s["events"] for s in stories] == [1]
+    assert [s["event_count"] for s in stories] == [1]
     why = runner.invoke(app, ["why", "b0"]).stdout
     assert "consolidation merged event-2 into event-1" in why
 
@@ -220,11 +225,11 @@ def test_a_run_ends_by_splitting_a_story_that_took_in_two_threads(
     texts = [FLOOD, FIRE, FLOOD_2, FIRE_2, FLOOD_3, FIRE_3]
     _ingest_texts(tmp_path, texts)
     stories = json.loads(runner.invoke(app, ["stories", "--json"]).stdout)
-    assert sorted((s["events"], s["article_count"]) for s in stories) == [(3, 3), (3, 3)]
+    assert sorted((s["event_count"], s["article_count"]) for s in stories) == [(3, 3), (3, 3)]
     events = json.loads(runner.invoke(app, ["events", "--json"]).stdout)
     threads: dict[str, list[str]] = {}
     for event in events:
-        threads.setdefault(event["story"], []).extend(event["articles"])
+        threads.setdefault(event["story_id"], []).extend(event["article_ids"])
     assert sorted(sorted(t) for t in threads.values()) == [["a0", "a2", "a4"], ["a1", "a3", "a5"]]
     moved = next(s for s, members in threads.items() if s != "story-1")
     why = runner.invoke(app, ["why", threads[moved][0], "--json"])

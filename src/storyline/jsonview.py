@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
 from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection
 from storyline.store.base import StoreStats
-from storyline.store.clusters import ClusterProfile
+from storyline.store.clusters import ClusterProfile, ClusterRow
 
 
 def article_summary(article: Article) -> dict[str, Any]:
@@ -87,6 +88,32 @@ def enrichment(item: Enrichment) -> dict[str, Any]:
 
 def entity_count(entity: Entity, mentions: int, articles: int) -> dict[str, Any]:
     return {**asdict(entity), "mentions": mentions, "articles": articles}
+
+
+def cluster(
+    kind: str,
+    row: ClusterRow,
+    profile: ClusterProfile,
+    article_ids: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """An event (``kind`` "event", with its ``story_id``) or a story (with its
+    ``event_count``): span, article count, outlets, top entities, and the ids of its
+    articles when given."""
+    data: dict[str, Any] = {
+        "id": row.id,
+        "title": row.title,
+        "start": row.start,
+        "end": row.end,
+        "article_count": row.articles,
+    }
+    if kind == "event":
+        data["story_id"] = row.story_id
+    else:
+        data["event_count"] = row.events
+    data.update(cluster_profile(profile))
+    if article_ids is not None:
+        data["article_ids"] = list(article_ids)
+    return data
 
 
 def cluster_profile(profile: ClusterProfile) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def test_story_routes_tell_the_story(client: Client) -> None:
     story_id = flood_story(client)
     story = client.get(f"/api/stories/{story_id}").json()
     assert set(story["article_ids"]) >= {"f1", "f2"}
-    assert story["event_list"] and story["event_list"][0]["story_id"] == story_id
+    assert story["events"] and story["events"][0]["story_id"] == story_id
     assert "Valley News" in {o["source"] for o in story["outlets"]}
     assert "Anna Kent" in {e["name"] for e in story["top_entities"]}
     listed = client.get("/api/stories").json()["items"]
@@ -48,7 +48,7 @@ def test_story_routes_tell_the_story(client: Client) -> None:
     assert "Valley News" in comparison["outlets"] and comparison["facts"]
     summary = client.get(f"/api/stories/{story_id}/summary").json()
     assert summary["sentences"] and summary["text"].startswith(summary["sentences"][0]["text"])
-    event_id = story["event_list"][0]["id"]
+    event_id = story["events"][0]["id"]
     event = client.get(f"/api/events/{event_id}").json()
     assert set(event["article_ids"]) <= set(story["article_ids"])
 

@@ -31,30 +31,6 @@ def _entities(profile: ClusterProfile, shown: int = 3) -> str:
     return ", ".join(name for _, name, _ in profile.entities[:shown])
 
 
-def _row_json(
-    row: ClusterRow,
-    kind: str,
-    profile: ClusterProfile | None = None,
-    articles: list[str] | None = None,
-) -> dict[str, object]:
-    data: dict[str, object] = {
-        "id": row.id,
-        "title": row.title,
-        "start": row.start,
-        "end": row.end,
-        "article_count": row.articles,
-    }
-    if kind == "event":
-        data["story"] = row.story_id
-    else:
-        data["events"] = row.events
-    if profile is not None:
-        data.update(jsonview.cluster_profile(profile))
-    if articles is not None:
-        data["articles"] = articles
-    return data
-
-
 @app.command("cluster")
 def cluster_command(as_json: JsonOpt = False) -> None:
     """Place new enriched articles into events and stories, then split and merge events.
@@ -105,7 +81,7 @@ def stories(
             row.id: service.cluster_article_ids(store, story=row.id, event=None) for row in rows
         }
     if as_json:
-        print_json([_row_json(row, "story", profiles[row.id], members[row.id]) for row in rows])
+        print_json([jsonview.cluster("story", r, profiles[r.id], members[r.id]) for r in rows])
         return
     table = Table("story", "title", "articles", "events", "span", "outlets", "top entities")
     for row in rows:
@@ -136,7 +112,7 @@ def events(
             row.id: service.cluster_article_ids(store, story=None, event=row.id) for row in rows
         }
     if as_json:
-        print_json([_row_json(row, "event", profiles[row.id], members[row.id]) for row in rows])
+        print_json([jsonview.cluster("event", r, profiles[r.id], members[r.id]) for r in rows])
         return
     table = Table("event", "story", "title", "articles", "span", "outlets", "top entities")
     for row in rows:
@@ -170,9 +146,10 @@ def story(
             e.id: service.cluster_article_ids(store, story=None, event=e.id) for e in event_rows
         }
     if as_json:
-        data = _row_json(row, "story", profile, ids)
-        data["event_list"] = [
-            _row_json(e, "event", event_profiles[e.id], event_members[e.id]) for e in event_rows
+        data = jsonview.cluster("story", row, profile, ids)
+        data["events"] = [
+            jsonview.cluster("event", e, event_profiles[e.id], event_members[e.id])
+            for e in event_rows
         ]
         print_json(data)
         return

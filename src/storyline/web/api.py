@@ -41,10 +41,23 @@ def _date(value: str | None, name: str) -> str | None:
     return service.parse_date_option(value, name)
 
 
-def clusters_json(store: Store, kind: str, rows: Sequence[ClusterRow]) -> list[dict[str, Any]]:
-    """Event or story rows with their outlets and top entities."""
+def clusters_json(
+    store: Store, kind: str, rows: Sequence[ClusterRow], *, with_ids: bool = False
+) -> list[dict[str, Any]]:
+    """Event or story rows with their outlets and top entities (and article ids)."""
     profiles = service.cluster_profiles(store, kind, rows)
-    return [{**asdict(row), **jsonview.cluster_profile(profiles[row.id])} for row in rows]
+    return [
+        jsonview.cluster(
+            kind, row, profiles[row.id], _ids(store, kind, row.id) if with_ids else None
+        )
+        for row in rows
+    ]
+
+
+def _ids(store: Store, kind: str, cluster_id: str) -> list[str]:
+    if kind == "event":
+        return service.cluster_article_ids(store, story=None, event=cluster_id)
+    return service.cluster_article_ids(store, story=cluster_id, event=None)
 
 
 @router.get("/articles")
@@ -90,11 +103,10 @@ def stories(store: StoreDep, limit: Limit = 50) -> dict[str, Any]:
 @router.get("/stories/{story_id}")
 def story(store: StoreDep, story_id: str) -> dict[str, Any]:
     """A story with its events and the ids of its articles."""
-    (data,) = clusters_json(store, "story", [service.get_cluster(store, "story", story_id)])
-    data["event_list"] = clusters_json(
-        store, "event", service.list_events(store, story=story_id, limit=None)
-    )
-    data["article_ids"] = service.cluster_article_ids(store, story=story_id, event=None)
+    row = service.get_cluster(store, "story", story_id)
+    (data,) = clusters_json(store, "story", [row], with_ids=True)
+    events = service.list_events(store, story=story_id, limit=None)
+    data["events"] = clusters_json(store, "event", events, with_ids=True)
     return data
 
 
@@ -116,8 +128,9 @@ def story_summary(store: StoreDep, story_id: str) -> dict[str, Any]:
 
 @router.get("/events/{event_id}")
 def event(store: StoreDep, event_id: str) -> dict[str, Any]:
-    (data,) = clusters_json(store, "event", [service.get_cluster(store, "event", event_id)])
-    data["article_ids"] = service.cluster_article_ids(store, story=None, event=event_id)
+    (data,) = clusters_json(
+        store, "event", [service.get_cluster(store, "event", event_id)], with_ids=True
+    )
     return data
 
 
