@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Annotated
 
@@ -179,7 +178,11 @@ def why(
         return
     for line in row.explanation.get("lines", []):
         out.print(escape(str(line)))
-    out.print(f"[dim]{escape(json.dumps(row.explanation.get('event_candidates', [])))}[/dim]")
+    for level in ("event", "story"):
+        scored = row.explanation.get(f"{level}_candidates") or []
+        if scored:
+            listed = ", ".join(f"{c['id']} {c['score']:.3f}" for c in scored)
+            out.print(f"[dim]  {level}s scored on arrival: {escape(listed)}[/dim]")
 
 
 @app.command()
