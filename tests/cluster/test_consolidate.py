@@ -124,6 +124,17 @@ def test_an_article_of_another_happening_is_evicted_alone_and_told_why() -> None
     assert split_event(fired, _vocab(fired), ratio=0.65, evict_ratio=0.4) == []
 
 
+def test_strays_leave_one_at_a_time_farthest_first() -> None:
+    fired = [_article(f"f{i}", FIRED, "maurice cheeks") for i in range(6)]
+    hired = _article("h0", HIRED, "jim brien")
+    budget = _article("x0", OTHER, "ann lee")
+    features = [*fired[:2], hired, *fired[2:4], budget, *fired[4:]]
+    splits = split_event(features, _vocab(features), ratio=0.65, evict_ratio=0.4)
+    assert [s.moved for s in splits] == [("x0",), ("h0",)]  # the budget story is farther
+    assert set(splits[-1].kept) == {f.article_id for f in fired}
+    assert splits[1].within > splits[0].within  # the second is measured without the first
+
+
 def test_the_first_article_anchors_its_event_and_is_never_evicted() -> None:
     stray = _article("h0", HIRED, "jim brien")
     fired = [_article(f"f{i}", FIRED, "maurice cheeks") for i in range(4)]

@@ -266,9 +266,9 @@ def _splits(
 ) -> list[Split]:
     if len(ids) < 2 or sizes.sum() < 2 * MIN_PART:
         return []
-    found = _bisection(matrix, sizes, ratio) or _eviction(matrix, evict_ratio)
+    found = _bisection(matrix, sizes, ratio)
     if found is None:
-        return []
+        return _evictions(matrix, ids, evict_ratio, members)
     moved, between, within = found
     kept = ~moved
     kept_ids = [i for i, keep in zip(ids, kept, strict=True) if keep]
@@ -285,6 +285,20 @@ def _splits(
             )
         ),
     ]
+
+
+def _evictions(matrix: np.ndarray, ids: list[str], ratio: float, members: str) -> list[Split]:
+    """One-member splits, farthest member first, while :func:`_eviction` finds one (each
+    against the members still left; no new bisection, which one member rarely changes)."""
+    splits: list[Split] = []
+    while (found := _eviction(matrix, ratio)) is not None:
+        moved, between, within = found
+        kept = ~moved
+        (gone,) = (i for i, out in zip(ids, moved, strict=True) if out)
+        ids = [i for i, keep in zip(ids, kept, strict=True) if keep]
+        splits.append(Split(tuple(ids), (gone,), round(between, 4), round(within, 4), members))
+        matrix = matrix[np.ix_(kept, kept)]
+    return splits
 
 
 def _bisection(
