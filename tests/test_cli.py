@@ -88,3 +88,25 @@ def test_bench_unknown_task(env: Path) -> None:
     result = runner.invoke(app, ["bench", "nope", str(env)])
     assert result.exit_code == 2
     assert "unknown benchmark 'nope'" in result.stderr
+
+
+def test_reingest_fills_a_missing_date_and_outlet_but_overwrites_neither(env: Path) -> None:
+    first = env / "a.txt"
+    assert runner.invoke(app, ["ingest", str(first)]).exit_code == 0
+    again = runner.invoke(
+        app, ["ingest", str(first), "--published", "2016-10-15", "--source", "Bloomberg"]
+    )
+    assert again.exit_code == 0, again.output
+    assert "1 already in the store (1 of them now dated, 1 of them now with an outlet)" in (
+        again.stdout
+    )
+    assert "storyline recluster" in again.stdout
+    (row,) = json.loads(runner.invoke(app, ["articles", "--json"]).stdout)
+    assert (row["published"], row["source"]) == ("2016-10-15", "Bloomberg")
+    other = runner.invoke(
+        app, ["ingest", str(first), "--published", "2020-01-01", "--source", "Other", "--json"]
+    )
+    report = json.loads(other.stdout.strip().splitlines()[-1])
+    assert (report["unchanged"], report["dated"], report["sourced"]) == (1, 0, 0)
+    (row,) = json.loads(runner.invoke(app, ["articles", "--json"]).stdout)
+    assert (row["published"], row["source"]) == ("2016-10-15", "Bloomberg")

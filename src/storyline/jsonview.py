@@ -62,6 +62,7 @@ def ingest_report(report: IngestReport) -> dict[str, Any]:
         "unchanged": report.unchanged,
         "duplicates": report.duplicates,
         "dated": report.dated,
+        "sourced": report.sourced,
         "rejected": [rejection(r) for r in report.rejected],
         "seconds": round(report.seconds, 3),
     }

@@ -140,6 +140,7 @@ class IngestReport:
     unchanged: int = 0
     duplicates: int = 0
     dated: int = 0  # articles already stored, undated until this run's --published
+    sourced: int = 0  # articles already stored, without an outlet until this run's --source
     rejected: tuple[Rejection, ...] = ()
     seconds: float = 0.0
     stage_seconds: Mapping[str, float] = field(default_factory=dict)

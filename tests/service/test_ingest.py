@@ -276,3 +276,28 @@ def test_earlier_copy_in_a_later_run_becomes_the_original(tmp_path: Path) -> Non
     assert report.added == 1
     assert store.get_article("early").duplicate_of is None
     assert store.get_article("late").duplicate_of == "early"
+
+
+def test_dating_a_stored_article_resolves_its_relative_times(tmp_path: Path) -> None:
+    path = tmp_path / "undated.txt"
+    path.write_text(
+        "Millbrook votes\n\nMayor Anna Kent of Millbrook said on Monday that the council "
+        "will vote on the flood barrier next week.\n",
+        encoding="utf-8",
+    )
+    store = SQLiteStore(tmp_path / "dated.db")
+    settings = load_settings({"ingest.workers": 1, "enrich.workers": 1}, environ={})
+    service.ingest(store, [str(path)], settings)
+    service.enrich(store, settings)
+    (article,) = store.list_articles(service.ArticleFilter())
+    before = store.get_enrichment(article.id)
+    assert before is not None and article.published is None
+    monday = next(t for t in before.times if t.text == "Monday")
+    assert monday.value is None  # nothing to anchor it to yet
+    options = service.IngestOptions(published="2021-06-09", source="Valley News")
+    report = service.ingest(store, [str(path)], settings, options)
+    assert (report.added, report.unchanged, report.dated, report.sourced) == (0, 1, 1, 1)
+    after = store.get_enrichment(article.id)
+    assert after is not None
+    assert next(t for t in after.times if t.text == "Monday").value == "2021-06-07"
+    assert store.get_article(article.id).source == "Valley News"

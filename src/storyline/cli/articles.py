@@ -38,10 +38,19 @@ def ingest(
     ] = None,
     published: Annotated[
         str | None,
-        typer.Option("--published", help="Publication date (ISO) for every article of this run."),
+        typer.Option(
+            "--published",
+            help="Publication date (ISO) for every article of this run (an article already "
+            "stored takes it only if it has none).",
+        ),
     ] = None,
     source: Annotated[
-        str | None, typer.Option("--source", help="Outlet name for every article of this run.")
+        str | None,
+        typer.Option(
+            "--source",
+            help="Outlet name for every article of this run (an article already stored "
+            "takes it only if it has none).",
+        ),
     ] = None,
     field: Annotated[
         list[str] | None,
@@ -80,13 +89,23 @@ def ingest(
         data["clustered"] = clustered.articles if clustered else 0
         print_json(data)
     else:
+        filled = [
+            f"{count} of them now {what}"
+            for count, what in ((report.dated, "dated"), (report.sourced, "with an outlet"))
+            if count
+        ]
         out.print(
             f"added {report.added} articles ({report.duplicates} linked as duplicates), "
             f"{report.unchanged} already in the store"
-            + (f" ({report.dated} of them now dated)" if report.dated else "")
+            + (f" ({', '.join(filled)})" if filled else "")
             + f", {len(report.rejected)} rejected "
             f"in {report.seconds:.1f} s"
         )
+        if report.dated:
+            out.print(
+                "  their events and stories were chosen without that date: `storyline recluster` "
+                "places every article again"
+            )
         if enriched is not None and enriched.articles:
             out.print(f"enriched {enriched.articles} articles in {enriched.seconds:.1f} s")
         if clustered is not None and clustered.articles:

@@ -218,7 +218,7 @@ def ingest(
     deduper = _Deduper(store, float(settings["dedupe.threshold"]))
     rejected: list[Rejection] = []
     added_ids: list[str] = []
-    counts = {"added": 0, "unchanged": 0, "duplicates": 0, "dated": 0}
+    counts = {"added": 0, "unchanged": 0, "duplicates": 0, "dated": 0, "sourced": 0}
     batch_size = int(settings["ingest.batch_size"])
     seen: set[str] = set()
     unflushed_rejections: list[Rejection] = []
@@ -243,8 +243,9 @@ def ingest(
             unflushed_rejections.append(item)
         elif item.article.id in seen or store.existing_ids([item.article.id]):
             counts["unchanged"] += 1
-            if run.published and _date_article(store, item.article.id, run.published):
-                counts["dated"] += 1
+            dated, sourced = _fill_metadata(store, item.article.id, run)
+            counts["dated"] += dated
+            counts["sourced"] += sourced
         else:
             seen.add(item.article.id)
             if deduper.add(item):
@@ -262,6 +263,7 @@ def ingest(
         unchanged=counts["unchanged"],
         duplicates=counts["duplicates"],
         dated=counts["dated"],
+        sourced=counts["sourced"],
         rejected=tuple(rejected),
         seconds=time.perf_counter() - started,
         stage_seconds=dict(timings),
@@ -271,20 +273,30 @@ def ingest(
     return report
 
 
-def _date_article(store: Store, article_id: str, published: str) -> bool:
-    """Give an undated stored article the date the user now supplies.
+def _fill_metadata(store: Store, article_id: str, run: RunMetadata) -> tuple[bool, bool]:
+    """Give a stored article the date and the outlet this run supplies (``--published``,
+    ``--source``), each only where it has none; whether it was dated, and given an outlet.
 
-    Its relative time expressions, left unresolved without a date, are resolved now.
-    Returns False (and changes nothing) when the article already has a date.
+    A newly dated article's relative time expressions, left unresolved without a date,
+    are resolved now. Its place in events and stories does not move by itself (the
+    online pass placed it once): ``storyline recluster`` places every article again.
     """
+    if run.published is None and run.source is None:
+        return False, False
     article = store.get_article(article_id)
-    if article.published is not None:
-        return False
-    store.set_published(article_id, published)
-    enrichment = store.get_enrichment(article_id)
-    if enrichment is not None and enrichment.times:
+    dated = run.published is not None and article.published is None
+    sourced = run.source is not None and article.source is None
+    if not (dated or sourced):
+        return False, False
+    store.fill_metadata(
+        article_id,
+        published=run.published if dated else None,
+        source=run.source if sourced else None,
+    )
+    enrichment = store.get_enrichment(article_id) if dated else None
+    if run.published is not None and enrichment is not None and enrichment.times:
         from storyline.enrich.timex import resolve_times
 
-        times = resolve_times(enrichment.times, published, text=article.text)
+        times = resolve_times(enrichment.times, run.published, text=article.text)
         store.save_enrichments([replace(enrichment, times=times)], [])
-    return True
+    return dated, sourced

@@ -78,8 +78,11 @@ class Store(Protocol):
         """Make ``old_original`` and its copies duplicates of ``new_original``."""
         ...
 
-    def set_published(self, article_id: str, published: str) -> None:
-        """Record a publication date learnt after the article was stored."""
+    def fill_metadata(
+        self, article_id: str, *, published: str | None = None, source: str | None = None
+    ) -> None:
+        """Record a publication date or an outlet learnt after the article was stored,
+        each only where the article has none."""
         ...
 
     def get_article(self, article_id: str) -> Article: ...

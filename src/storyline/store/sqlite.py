@@ -152,9 +152,15 @@ class SQLiteStore:
         with self._write() as conn:
             _relink(conn, old_original, new_original, kind)
 
-    def set_published(self, article_id: str, published: str) -> None:
+    def fill_metadata(
+        self, article_id: str, *, published: str | None = None, source: str | None = None
+    ) -> None:
         with self._write() as conn:
-            conn.execute("UPDATE articles SET published = ? WHERE id = ?", (published, article_id))
+            conn.execute(
+                "UPDATE articles SET published = COALESCE(published, ?), "
+                "source = COALESCE(source, ?) WHERE id = ?",
+                (published, source, article_id),
+            )
 
     def get_article(self, article_id: str) -> Article:
         row = self._conn.execute(
