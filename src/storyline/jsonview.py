@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
 from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection
 from storyline.store.base import StoreStats
-from storyline.store.clusters import ClusterProfile, ClusterRow
+from storyline.store.clusters import ClusterDetail, ClusterProfile
 
 
 def article_summary(article: Article) -> dict[str, Any]:
@@ -91,15 +90,10 @@ def entity_count(entity: Entity, mentions: int, articles: int) -> dict[str, Any]
     return {**asdict(entity), "mentions": mentions, "articles": articles}
 
 
-def cluster(
-    kind: str,
-    row: ClusterRow,
-    profile: ClusterProfile,
-    article_ids: Sequence[str] | None = None,
-) -> dict[str, Any]:
-    """An event (``kind`` "event", with its ``story_id``) or a story (with its
-    ``event_count``): span, article count, outlets, top entities, and the ids of its
-    articles when given."""
+def cluster(detail: ClusterDetail) -> dict[str, Any]:
+    """An event (with its ``story_id``) or a story (with its ``event_count``): span,
+    article count, outlets, top entities, and the ids of its articles when given."""
+    row, profile, article_ids = detail.row, detail.profile, detail.article_ids
     data: dict[str, Any] = {
         "id": row.id,
         "title": row.title,
@@ -107,7 +101,7 @@ def cluster(
         "end": row.end,
         "article_count": row.articles,
     }
-    if kind == "event":
+    if detail.kind == "event":
         data["story_id"] = row.story_id
     else:
         data["event_count"] = row.events

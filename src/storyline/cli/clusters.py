@@ -74,17 +74,15 @@ def stories(
 ) -> None:
     """Stories, most recently active first, with counts, outlets, spans and top entities."""
     with open_store() as store:
-        rows = service.list_stories(store, limit=limit or None)
-        profiles = service.cluster_profiles(store, "story", rows)
-        members = {
-            row.id: service.cluster_article_ids(store, story=row.id, event=None) for row in rows
-        }
+        details = service.cluster_details(
+            store, "story", service.list_stories(store, limit=limit or None)
+        )
     if as_json:
-        print_json([jsonview.cluster("story", r, profiles[r.id], members[r.id]) for r in rows])
+        print_json([jsonview.cluster(d) for d in details])
         return
     table = Table("story", "title", "articles", "events", "span", "outlets", "top entities")
-    for row in rows:
-        profile = profiles[row.id]
+    for detail in details:
+        row, profile = detail.row, detail.profile
         table.add_row(
             row.id,
             escape(row.title),
@@ -105,17 +103,15 @@ def events(
 ) -> None:
     """Events, most recently active first, with counts, outlets, spans and top entities."""
     with open_store() as store:
-        rows = service.list_events(store, story=story, limit=limit or None)
-        profiles = service.cluster_profiles(store, "event", rows)
-        members = {
-            row.id: service.cluster_article_ids(store, story=None, event=row.id) for row in rows
-        }
+        details = service.cluster_details(
+            store, "event", service.list_events(store, story=story, limit=limit or None)
+        )
     if as_json:
-        print_json([jsonview.cluster("event", r, profiles[r.id], members[r.id]) for r in rows])
+        print_json([jsonview.cluster(d) for d in details])
         return
     table = Table("event", "story", "title", "articles", "span", "outlets", "top entities")
-    for row in rows:
-        profile = profiles[row.id]
+    for detail in details:
+        row, profile = detail.row, detail.profile
         table.add_row(
             row.id,
             row.story_id or "",
@@ -136,30 +132,25 @@ def story(
     """One story: its outlets, top entities, events and articles."""
     with open_store() as store:
         row = service.get_cluster(store, "story", story_id)
-        ids = service.cluster_article_ids(store, story=story_id, event=None)
-        event_rows = service.list_events(store, story=story_id, limit=None)
-        profile = service.cluster_profiles(store, "story", [row], top=10)[row.id]
-        event_profiles = service.cluster_profiles(store, "event", event_rows)
-        articles = {a.id: a for a in store.get_articles(ids)}
-        event_members = {
-            e.id: service.cluster_article_ids(store, story=None, event=e.id) for e in event_rows
-        }
+        (whole,) = service.cluster_details(store, "story", [row], top=10)
+        events = service.cluster_details(
+            store, "event", service.list_events(store, story=story_id, limit=None)
+        )
+        articles = {a.id: a for a in store.get_articles(whole.article_ids or ())}
     if as_json:
-        data = jsonview.cluster("story", row, profile, ids)
-        data["events"] = [
-            jsonview.cluster("event", e, event_profiles[e.id], event_members[e.id])
-            for e in event_rows
-        ]
+        data = jsonview.cluster(whole)
+        data["events"] = [jsonview.cluster(e) for e in events]
         print_json(data)
         return
     out.print(f"[bold]{escape(row.title)}[/bold]  ({row.id}, {_span(row)})")
-    out.print(f"  outlets: {escape(_outlets(profile, shown=10))}")
-    out.print(f"  top entities: {escape(_entities(profile, shown=10))}")
-    for event_row in sorted(event_rows, key=lambda e: (e.start or "", e.id)):
+    out.print(f"  outlets: {escape(_outlets(whole.profile, shown=10))}")
+    out.print(f"  top entities: {escape(_entities(whole.profile, shown=10))}")
+    for event in sorted(events, key=lambda e: (e.row.start or "", e.row.id)):
+        event_row = event.row
         out.print(
             f"  [bold]{event_row.start or '?'}[/bold] {escape(event_row.title)} ({event_row.id})"
         )
-        for article_id in event_members[event_row.id]:
+        for article_id in event.article_ids or ():
             article = articles[article_id]
             label = f"{article.source or '?'}: {article.headline(60)}"
             out.print(f"      {escape(article_id)}  {escape(label)}")

@@ -168,6 +168,10 @@ class StoryMove:
     target: str
     split: Split
 
+    @property
+    def moved_events(self) -> tuple[str, ...]:
+        return self.split.moved
+
 
 @dataclass(frozen=True)
 class StoryMerged:
@@ -176,6 +180,10 @@ class StoryMerged:
 
     merge: Merge
     moved: tuple[str, ...]
+
+    @property
+    def moved_events(self) -> tuple[str, ...]:
+        return self.moved
 
 
 Change = Move | Merged | StoryMove | StoryMerged

@@ -37,7 +37,7 @@ from storyline.service.common import Progress
 from storyline.service.consolidation import consolidate
 from storyline.settings import Settings
 from storyline.store.base import Store
-from storyline.store.clusters import ClusterProfile, ClusterRow, PlacementRow
+from storyline.store.clusters import ClusterDetail, ClusterProfile, ClusterRow, PlacementRow
 
 _BATCH = 500
 
@@ -209,7 +209,13 @@ def _changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
 def cluster_article_ids(store: Store, *, story: str | None, event: str | None) -> list[str]:
     kind, cluster_id = ("event", event) if event else ("story", story)
     get_cluster(store, kind, cluster_id or "")  # NotFoundError for an unknown id
-    return list(store.cluster_members(story=story if kind == "story" else None, event=event))
+    return _member_ids(store, kind, cluster_id or "")
+
+
+def _member_ids(store: Store, kind: str, cluster_id: str) -> list[str]:
+    if kind == "event":
+        return list(store.cluster_members(story=None, event=cluster_id))
+    return list(store.cluster_members(story=cluster_id, event=None))
 
 
 def cluster_title(store: Store, *, story: str | None, event: str | None) -> str:
@@ -234,6 +240,23 @@ def cluster_profiles(
     their article counts, and its ``top`` entities (named by many of its articles and by
     few others in the store)."""
     return store.cluster_profiles(kind, [row.id for row in rows], top)
+
+
+def cluster_details(
+    store: Store, kind: str, rows: Sequence[ClusterRow], *, with_ids: bool = True, top: int = 5
+) -> list[ClusterDetail]:
+    """``rows`` (events or stories, as ``kind`` says) with their profiles
+    (:func:`cluster_profiles`) and, ``with_ids``, their articles' ids."""
+    profiles = cluster_profiles(store, kind, rows, top)
+    return [
+        ClusterDetail(
+            kind,
+            row,
+            profiles[row.id],
+            tuple(_member_ids(store, kind, row.id)) if with_ids else None,
+        )
+        for row in rows
+    ]
 
 
 def get_cluster(store: Store, kind: str, cluster_id: str) -> ClusterRow:

@@ -74,9 +74,8 @@ def _moved_articles(clusterer: OnlineClusterer, change: Change) -> tuple[str, ..
         return change.split.moved
     if isinstance(change, Merged):
         return change.moved
-    events = change.split.moved if isinstance(change, StoryMove) else change.moved
     alive = clusterer.state.events
-    return tuple(a for e in events if e in alive for a in clusterer.members(e))
+    return tuple(a for e in change.moved_events if e in alive for a in clusterer.members(e))
 
 
 def _log_line(change: Change) -> str:
@@ -137,8 +136,7 @@ def _events(
                     rows[event_id] = _counted(store, clusterer, event_id, articles)
     for change in changes:
         if isinstance(change, StoryMove | StoryMerged):
-            moved = change.split.moved if isinstance(change, StoryMove) else change.moved
-            for event_id in moved:
+            for event_id in change.moved_events:
                 if event_id not in state.events:
                     continue
                 row = rows.get(event_id) or store.get_cluster("event", event_id)

@@ -41,6 +41,17 @@ class ClusterProfile:
 
 
 @dataclass(frozen=True)
+class ClusterDetail:
+    """An event (``kind`` "event") or a story with its profile and, when asked for, the
+    ids of its articles: what the CLI's ``--json`` and the HTTP API show of it."""
+
+    kind: str
+    row: ClusterRow
+    profile: ClusterProfile
+    article_ids: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class PlacementRow:
     article_id: str
     event_id: str

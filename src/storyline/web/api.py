@@ -45,19 +45,9 @@ def clusters_json(
     store: Store, kind: str, rows: Sequence[ClusterRow], *, with_ids: bool = False
 ) -> list[dict[str, Any]]:
     """Event or story rows with their outlets and top entities (and article ids)."""
-    profiles = service.cluster_profiles(store, kind, rows)
     return [
-        jsonview.cluster(
-            kind, row, profiles[row.id], _ids(store, kind, row.id) if with_ids else None
-        )
-        for row in rows
+        jsonview.cluster(d) for d in service.cluster_details(store, kind, rows, with_ids=with_ids)
     ]
-
-
-def _ids(store: Store, kind: str, cluster_id: str) -> list[str]:
-    if kind == "event":
-        return service.cluster_article_ids(store, story=None, event=cluster_id)
-    return service.cluster_article_ids(store, story=cluster_id, event=None)
 
 
 @router.get("/articles")
