@@ -347,10 +347,11 @@ class OnlineClusterer:
         state, params = self.state, self.params
         touched = {e for e in event_ids if e in state.events}
         changes: list[Change] = []
+        vectors = _VectorMemo(features, state.vocab)
         for event_id in sorted(touched, key=_event_number):
             members = [features[a] for a in state.events[event_id].members]
             for split in split_event(members, state.vocab, params.split_ratio, params.evict_ratio):
-                move = self._split(split, features)
+                move = self._split(split, vectors)
                 touched.add(move.target)
                 changes.append(move)
         if params.merge_ratio > 0:
@@ -364,7 +365,7 @@ class OnlineClusterer:
                     params.event_span_days,
                 )
                 for merge in merges:
-                    changes.append(self._merge(merge, features))
+                    changes.append(self._merge(merge, vectors))
         stories = {state.events[e].story for e in touched if e in state.events}
         changes.extend(self._consolidate_stories({s for s in stories if s}))
         return changes
@@ -467,18 +468,18 @@ class OnlineClusterer:
         """The index keys of a story's profile (its heaviest terms and entities)."""
         return index_keys(profile_vectors(profile, self.state.vocab), self.params.index_keys)
 
-    def _merge(self, merge: Merge, features: Mapping[str, Features]) -> Merged:
+    def _merge(self, merge: Merge, vectors: _VectorMemo) -> Merged:
         state = self.state
         kept, gone = state.events[merge.kept], state.events.pop(merge.absorbed)
         for article_id in gone.members:
-            self._rejoin(kept, features[article_id])
+            self._rejoin(kept, article_id, vectors)
         state.event_index.drop(gone.id)
         if gone.story is not None and gone.story in state.stories.stories:
             story = state.stories.stories[gone.story]
             story.members = [e for e in story.members if e != gone.id]
         return Merged(merge, tuple(gone.members), gone.story)
 
-    def _split(self, split: Split, features: Mapping[str, Features]) -> Move:
+    def _split(self, split: Split, vectors: _VectorMemo) -> Move:
         state = self.state
         source_id = state.article_events[split.kept[0]]
         source = state.events[source_id]
@@ -490,11 +491,10 @@ class OnlineClusterer:
         kept = [a for a in source.members if a not in moved]
         source.profile, source.members = Profile(), []
         for article_id in kept:
-            item = features[article_id]
-            source.profile.add(item, vectorize(item, state.vocab))
+            source.profile.add(vectors.features[article_id], vectors[article_id])
             source.members.append(article_id)
         for article_id in split.moved:
-            self._rejoin(target, features[article_id])
+            self._rejoin(target, article_id, vectors)
         if source.story is not None:
             state.stories.stories[source.story].members.append(target_id)
         return Move(source_id, target_id, split, source.story)
@@ -553,10 +553,27 @@ class OnlineClusterer:
         self.state.article_events[features.article_id] = event.id
         self.state.event_index.add(event.id, keys, features.day)
 
-    def _rejoin(self, event: Cluster, features: Features) -> None:
+    def _rejoin(self, event: Cluster, article_id: str, vectors: _VectorMemo) -> None:
         """:meth:`_join` for an article consolidation moves (its story stays the same)."""
-        vectors = vectorize(features, self.state.vocab)
-        self._join(event, features, vectors, index_keys(vectors, self.params.index_keys))
+        found = vectors[article_id]
+        keys = index_keys(found, self.params.index_keys)
+        self._join(event, vectors.features[article_id], found, keys)
+
+
+class _VectorMemo:
+    """Articles' vectors under one vocabulary, each computed once: consolidation adds no
+    article, so an article that several splits move or keep is vectorised once."""
+
+    def __init__(self, features: Mapping[str, Features], vocab: Vocabulary) -> None:
+        self.features = features
+        self._vocab = vocab
+        self._vectors: dict[str, Vectors] = {}
+
+    def __getitem__(self, article_id: str) -> Vectors:
+        found = self._vectors.get(article_id)
+        if found is None:
+            found = self._vectors[article_id] = vectorize(self.features[article_id], self._vocab)
+        return found
 
 
 def _event_number(event_id: str) -> tuple[int, str]:
