@@ -96,6 +96,7 @@ def test_events_stories_why(store_env: Path) -> None:
     assert why.exit_code == 0
     assert "Millbrook" in why.stdout or "millbrook" in why.stdout
     assert "events scored on arrival: event-" in why.stdout and '{"id"' not in why.stdout
+    assert "storys" not in why.stdout
     similar = json.loads(runner.invoke(app, ["similar", "f1", "f2", "--json"]).stdout)
     unrelated = json.loads(runner.invoke(app, ["similar", "f1", "e1", "--json"]).stdout)
     assert 1.0 <= similar["score"] < unrelated["score"] <= 4.0

@@ -37,6 +37,22 @@ def test_explanation_names_shared_entities_terms_gap_places_and_threshold() -> N
     assert "John Kerry" in text and "sergei lavrov" in text
     assert "time gap: 1 day(s)" in text
     assert "shared places: country:CH, city:CH:geneva" in text
+    # the story is named once, on its evidence line
+    assert [line.split()[:2] for line in text.splitlines()].count(["story", "story-1"]) == 1
+
+
+def test_explanation_of_an_undated_article_says_the_gap_is_unknown() -> None:
+    clusterer = OnlineClusterer()
+    clusterer.assign(_meeting("m1", 736000, 3.0))
+    undated = Features(
+        article_id="m2",
+        day=None,
+        terms=MEETING,
+        entities={"person:john kerry": 1.0, "person:sergei lavrov": 1.0},
+    )
+    text = "\n".join(describe(clusterer.assign(undated)))
+    assert "event event-1 (joined)" in text
+    assert "time gap: unknown (the article has no date), so no time decay" in text
 
 
 def test_explanation_of_a_new_event_says_so() -> None:
@@ -44,7 +60,7 @@ def test_explanation_of_a_new_event_says_so() -> None:
     placement = clusterer.assign(_meeting("m1", 736000, 1.0))
     text = "\n".join(describe(placement))
     assert "opened new event event-1" in text
-    assert "no earlier event" in text
+    assert "no open event shared its heaviest terms" in text
     assert "story story-1 (opened with this article's event)" in text
 
 

@@ -169,11 +169,11 @@ def why(
         return
     for line in row.explanation.get("lines", []):
         out.print(escape(str(line)))
-    for level in ("event", "story"):
+    for level, plural in (("event", "events"), ("story", "stories")):
         scored = row.explanation.get(f"{level}_candidates") or []
         if scored:
             listed = ", ".join(f"{c['id']} {c['score']:.3f}" for c in scored)
-            out.print(f"[dim]  {level}s scored on arrival: {escape(listed)}[/dim]")
+            out.print(f"[dim]  {plural} scored on arrival: {escape(listed)}[/dim]")
 
 
 @app.command()

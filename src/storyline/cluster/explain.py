@@ -100,11 +100,14 @@ def _evidence_lines(kind: str, evidence: Evidence, names: Mapping[str, str]) -> 
         f"{evidence.threshold:.3f} (terms {s.terms:.3f}, entities {s.entities:.3f}, "
         f"places {s.places:.2f})",
     ]
+    first, last = evidence.cluster_days
     if s.gap_days is not None:
-        first, last = evidence.cluster_days
         lines.append(
             f"    time gap: {s.gap_days} day(s) after its latest article ({first}..{last})"
         )
+    else:
+        missing = "the article has no date" if last else f"the {kind} has no dated article"
+        lines.append(f"    time gap: unknown ({missing}), so no time decay")
     if evidence.shared_entities:
         shown = ", ".join(_entity_label(k, names) for k, _ in evidence.shared_entities)
         lines.append(f"    shared entities: {shown}")
@@ -128,11 +131,15 @@ def describe(placement: Placement, names: Mapping[str, str] | None = None) -> li
     if placement.event_evidence is not None:
         lines.extend(_evidence_lines("event", placement.event_evidence, names))
     elif placement.new_event:
-        lines.append("    no earlier event shared its heaviest terms or entities")
-    lines.append(
-        f"  story {placement.story_id}"
-        + (" (opened with this article's event)" if placement.new_story else "")
-    )
+        lines.append(
+            "    no open event shared its heaviest terms or entities (an event idle for "
+            "cluster.event_active_days, or that would last longer than "
+            "cluster.event_span_days, takes no more articles)"
+        )
+    if placement.new_story:
+        lines.append(f"  story {placement.story_id} (opened with this article's event)")
     if placement.story_evidence is not None:
         lines.extend(_evidence_lines("story", placement.story_evidence, names))
+    elif not placement.new_story:
+        lines.append(f"  story {placement.story_id}")
     return lines
