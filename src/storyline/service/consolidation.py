@@ -78,40 +78,51 @@ def _moved_articles(clusterer: OnlineClusterer, change: Change) -> tuple[str, ..
     return tuple(a for e in change.moved_events if e in alive for a in clusterer.members(e))
 
 
-def _log_line(change: Change) -> str:
+@dataclass(frozen=True)
+class _Step:
+    """What any change did: from which cluster to which, the scores, and why."""
+
+    source: str
+    target: str
+    between: float
+    within: float
+    reason: str
+
+
+def _step(change: Change) -> _Step:
     if isinstance(change, Move | StoryMove):
-        source, target = change.source, change.target
-        return f"split: {source} -> {source}, {target} ({change.split.reason})"
-    kept, absorbed = change.merge.kept, change.merge.absorbed
-    return f"merge: {kept}, {absorbed} -> {kept} ({change.merge.reason})"
+        split = change.split
+        return _Step(change.source, change.target, split.between, split.within, split.reason)
+    merge = change.merge
+    return _Step(merge.absorbed, merge.kept, merge.between, merge.within, merge.reason)
+
+
+def _log_line(change: Change) -> str:
+    step = _step(change)
+    if isinstance(change, Move | StoryMove):
+        return f"split: {step.source} -> {step.source}, {step.target} ({step.reason})"
+    return f"merge: {step.target}, {step.source} -> {step.target} ({step.reason})"
 
 
 def _moved(row: PlacementRow, change: Change) -> PlacementRow:
     explanation = dict(row.explanation)
+    step = _step(change)
     event, story = row.event_id, row.story_id
-    if isinstance(change, Move):
-        source, target, event = change.source, change.target, change.target
-        between, within = change.split.between, change.split.within
-        line = f"consolidation moved it from {source} to {target}: {change.split.reason}"
-    elif isinstance(change, Merged):
-        source, target, event = change.merge.absorbed, change.merge.kept, change.merge.kept
-        between, within = change.merge.between, change.merge.within
-        line = f"consolidation merged {source} into {target}: {change.merge.reason}"
-    elif isinstance(change, StoryMove):
-        source, target, story = change.source, change.target, change.target
-        between, within = change.split.between, change.split.within
-        line = (
-            f"consolidation moved its event {event} from {source} to {target}: "
-            f"{change.split.reason}"
-        )
+    if isinstance(change, Move | Merged):
+        event = step.target
     else:
-        source, target, story = change.merge.absorbed, change.merge.kept, change.merge.kept
-        between, within = change.merge.between, change.merge.within
-        line = f"consolidation merged {source} into {target}: {change.merge.reason}"
+        story = step.target
+    if isinstance(change, Move):
+        done = f"moved it from {step.source} to {step.target}"
+    elif isinstance(change, StoryMove):
+        done = f"moved its event {event} from {step.source} to {step.target}"
+    else:
+        done = f"merged {step.source} into {step.target}"
+    line = f"consolidation {done}: {step.reason}"
     explanation["lines"] = [*explanation.get("lines", []), line]
     explanation["moves"] = [
         *explanation.get("moves", []),
-        {"from": source, "to": target, "between": between, "within": within},
+        {"from": step.source, "to": step.target, "between": step.between, "within": step.within},
     ]
     return PlacementRow(row.article_id, event, story, explanation, PRODUCER)
 

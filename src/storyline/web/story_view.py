@@ -78,8 +78,10 @@ def story_view(store: Store, row: ClusterRow) -> StoryView:
     """Events, summary, timeline (SVG), comparison, quotes, figures and places of a story."""
     selection = Selection(story=row.id)
     problems: list[str] = []
-    ids = service.cluster_article_ids(store, story=row.id, event=None)
-    articles = sorted(store.get_articles(ids), key=lambda a: (a.published or "9999", a.id))
+    (detail,) = service.cluster_details(store, "story", [row], top=10)
+    articles = sorted(
+        store.get_articles(detail.article_ids or ()), key=lambda a: (a.published or "9999", a.id)
+    )
     summary = _attempt(lambda: service.summary(store, selection), problems)
     timeline = _attempt(lambda: service.timeline(store, selection), problems)
     comparison = _attempt(lambda: service.compare(store, selection), problems)
@@ -109,6 +111,6 @@ def story_view(store: Store, row: ClusterRow) -> StoryView:
         quotes=quotes[:_MAX_ITEMS],
         figures=figures[:_MAX_ITEMS],
         places=[(name, country, n) for (name, country), n in places.most_common(_MAX_ITEMS)],
-        entities=service.cluster_profiles(store, "story", [row], top=10)[row.id].entities,
+        entities=detail.profile.entities,
         problems=tuple(dict.fromkeys(problems)),
     )
