@@ -11,7 +11,7 @@ from storyline.bench.quotes import (
     run,
     score_document,
 )
-from storyline.enrich.quotes_find import Attribution
+from storyline.enrich.quotes.find import Attribution
 from storyline.errors import BenchError
 from storyline.settings import Settings
 from tests.conftest import assert_floors

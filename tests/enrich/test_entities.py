@@ -16,7 +16,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from storyline.enrich.entities import EntityIndex, canonicalize, find_mentions
+from storyline.enrich.entities.canonical import EntityIndex, canonicalize, find_mentions
 from storyline.models import Entity, Mention
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "data" / "seeds"

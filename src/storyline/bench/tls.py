@@ -6,7 +6,7 @@ PATH holds one folder per topic with ``articles.jsonl`` (``id``, ``time``, ``tex
 ``news-tls/experiments/evaluate.py``:
 
 * each topic is ingested into a fresh temporary store (``time`` as the publication
-  date); time expressions come from :func:`storyline.enrich.timex.find_times` on the
+  date); time expressions come from :func:`storyline.enrich.timex.extract.find_times` on the
   cleaned texts -- the timeline needs nothing else from enrichment, and skipping spaCy
   makes the run many times faster;
 * per gold timeline: input articles restricted to the gold date span (first to last gold
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storyline.enrich.timex import find_times
+from storyline.enrich.timex.extract import find_times
 from storyline.errors import BenchError, InputError
 from storyline.models import Article, Enrichment
 from storyline.narrate.timeline import Timeline, TimelineOptions, build_timeline

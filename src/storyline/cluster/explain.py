@@ -2,7 +2,7 @@
 
 :func:`gather_evidence` is called by the clusterer for the chosen (or best rejected)
 event and story, while the state it was compared with still exists; the result is
-frozen into the :class:`~storyline.cluster.online.Placement`. :func:`describe` turns a
+frozen into the :class:`~storyline.cluster.placement.Placement`. :func:`describe` turns a
 placement into the lines ``storyline why ARTICLE`` prints.
 """
 
@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from storyline.cluster.features import Features
+from storyline.cluster.placement import Evidence, Placement
 from storyline.cluster.similarity import (
     Profile,
     Signals,
@@ -23,24 +22,7 @@ from storyline.cluster.similarity import (
     shared_products,
 )
 
-if TYPE_CHECKING:
-    from storyline.cluster.online import Placement
-
 SHOWN = 8  # shared entities / terms kept as evidence
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What an article shares with one cluster, and the scores that decided."""
-
-    cluster_id: str
-    score: float
-    threshold: float
-    signals: Signals
-    shared_entities: tuple[tuple[str, float], ...] = ()  # (entity key, contribution)
-    shared_terms: tuple[tuple[str, float], ...] = ()
-    shared_places: tuple[str, ...] = ()
-    cluster_days: tuple[str | None, str | None] = (None, None)  # first, last day (ISO)
 
 
 def _shared(

@@ -43,9 +43,10 @@ from storyline.cluster.consolidate import (
     split_event,
     split_story,
 )
-from storyline.cluster.explain import Evidence, gather_evidence
+from storyline.cluster.explain import gather_evidence
 from storyline.cluster.features import Features
 from storyline.cluster.index import CandidateIndex, Cluster, index_keys
+from storyline.cluster.placement import Placement
 from storyline.cluster.similarity import (
     Profile,
     Scored,
@@ -117,27 +118,6 @@ def params_from_settings(settings: Settings | None) -> ClusterParams:
             except SettingsError:
                 continue
     return replace(defaults, **event, story=replace(defaults.story, **story))
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Where one article went and why (candidates best first, evidence of the best)."""
-
-    article_id: str
-    event_id: str
-    story_id: str
-    new_event: bool
-    new_story: bool
-    event_threshold: float
-    candidates: tuple[Scored, ...] = ()
-    story_candidates: tuple[Scored, ...] = ()
-    event_evidence: Evidence | None = None
-    story_evidence: Evidence | None = None
-    duplicate_of: str | None = None
-
-    @property
-    def score(self) -> float:
-        return self.candidates[0].score if self.candidates else 0.0
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from storyline.cluster.explain import Evidence, gather_evidence
+from storyline.cluster.explain import gather_evidence
 from storyline.cluster.features import Features
 from storyline.cluster.index import CandidateIndex, Cluster
+from storyline.cluster.placement import StoryPlacement
 from storyline.cluster.similarity import Scored, Vectors, Vocabulary, score_profile
 
 
@@ -33,14 +34,6 @@ class StoryParams:
     posting_cap: int = 100
     split_ratio: float = 0.5  # consolidation: a story parts below this between/within
     merge_ratio: float = 0.8  # consolidation: two stories join at this between/within
-
-
-@dataclass(frozen=True)
-class StoryPlacement:
-    story_id: str
-    new: bool
-    candidates: tuple[Scored, ...]
-    evidence: Evidence | None
 
 
 @dataclass

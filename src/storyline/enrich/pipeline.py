@@ -38,20 +38,20 @@ class Stage:
 
 
 def _entities(ctx: Context) -> Mapping[str, Any]:
-    from storyline.enrich.entities import canonicalize, find_mentions
+    from storyline.enrich.entities.canonical import canonicalize, find_mentions
 
     mentions, entities = canonicalize(find_mentions(ctx["doc"]))
     return {"mentions": mentions, "entities": entities}
 
 
 def _times(ctx: Context) -> Mapping[str, Any]:
-    from storyline.enrich.timex import find_times
+    from storyline.enrich.timex.extract import find_times
 
     return {"times": find_times(ctx["text"], ctx["published"])}
 
 
 def _quotes(ctx: Context) -> Mapping[str, Any]:
-    from storyline.enrich.quotes import find_quotes
+    from storyline.enrich.quotes.extract import find_quotes
 
     return {"quotes": find_quotes(ctx["doc"], ctx.get("mentions", ()))}
 
@@ -63,7 +63,7 @@ def _figures(ctx: Context) -> Mapping[str, Any]:
 
 
 def _places(ctx: Context) -> Mapping[str, Any]:
-    from storyline.enrich.places import find_places
+    from storyline.enrich.places.extract import find_places
 
     return {"places": find_places(ctx["mentions"], dateline=ctx["dateline"], text=ctx["text"])}
 

@@ -26,11 +26,11 @@ from storyline.cluster.online import (
     PRODUCER,
     ClusterState,
     OnlineClusterer,
-    Placement,
     params_from_settings,
     state_from_dict,
     state_to_dict,
 )
+from storyline.cluster.placement import Placement
 from storyline.errors import NotFoundError, StoreError
 from storyline.models import Article
 from storyline.service.common import Progress

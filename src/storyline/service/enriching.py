@@ -100,7 +100,7 @@ def enrich(
     Entities are made canonical across the store: each article's entities are resolved
     against the entities already known, and the store keeps the merged aliases.
     """
-    from storyline.enrich.entities import EntityIndex
+    from storyline.enrich.entities.canonical import EntityIndex
     from storyline.enrich.pipeline import build_pipeline, parse_stages
 
     stage_names = parse_stages(settings["enrich.stages"])

@@ -295,7 +295,7 @@ def _fill_metadata(store: Store, article_id: str, run: RunMetadata) -> tuple[boo
     )
     enrichment = store.get_enrichment(article_id) if dated else None
     if run.published is not None and enrichment is not None and enrichment.times:
-        from storyline.enrich.timex import resolve_times
+        from storyline.enrich.timex.extract import resolve_times
 
         times = resolve_times(enrichment.times, run.published, text=article.text)
         store.save_enrichments([replace(enrichment, times=times)], [])

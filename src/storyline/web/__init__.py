@@ -1,7 +1,7 @@
 """The HTTP JSON API and the web UI, served by ``storyline serve``.
 
-``create_app(settings)`` builds the FastAPI application; it needs the ``web`` extra
-(fastapi, uvicorn, jinja2, python-multipart).
+``create_app(settings)`` builds the FastAPI application (``app``); the routers are
+``api`` and ``pages``, and what they share with the application is in ``deps``.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from storyline import jsonview, service
 from storyline.service.narrating import Selection
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
-from storyline.web.app import error_body, setting_or, store_dependency
+from storyline.web.deps import error_body, setting_or, store_dependency
 from storyline.web.search import search_articles
 
 router = APIRouter(prefix="/api", tags=["api"])

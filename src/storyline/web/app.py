@@ -9,8 +9,7 @@ style, nothing from another origin.
 
 from __future__ import annotations
 
-import queue
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -22,12 +21,12 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from storyline import service
-from storyline.errors import InputError, NotFoundError, SettingsError, StorylineError
+from storyline.errors import InputError, NotFoundError, StorylineError
 from storyline.settings import Settings
-from storyline.store.base import Store
+from storyline.web import api, pages
+from storyline.web.deps import StorePool, error_body
 
-__all__ = ["CSP", "StorePool", "create_app", "setting_or"]
+__all__ = ["CSP", "create_app"]
 
 HERE = Path(__file__).parent
 CSP = (
@@ -41,49 +40,6 @@ _HEADERS = {
 }
 
 
-def setting_or(settings: Settings, name: str, default: Any) -> Any:
-    """A setting's value, or ``default`` while the setting is not in the table yet."""
-    try:
-        return settings[name]
-    except SettingsError:
-        return default
-
-
-class StorePool:
-    """Stores opened on demand and handed to one request at a time."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._idle: queue.SimpleQueue[Store] = queue.SimpleQueue()
-        self._all: list[Store] = []
-
-    def acquire(self) -> Store:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            store = service.open_store(self.settings)
-            self._all.append(store)
-            return store
-
-    def release(self, store: Store) -> None:
-        self._idle.put(store)
-
-    def close(self) -> None:
-        for store in self._all:
-            store.close()
-        self._all.clear()
-
-
-def store_dependency(request: Request) -> Iterator[Store]:
-    """FastAPI dependency: a store for the duration of one request."""
-    pool: StorePool = request.app.state.pool
-    store = pool.acquire()
-    try:
-        yield store
-    finally:
-        pool.release(store)
-
-
 def _status(exc: StorylineError) -> int:
     if isinstance(exc, NotFoundError):
         return 404
@@ -94,10 +50,6 @@ def _status(exc: StorylineError) -> int:
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api")
-
-
-def error_body(kind: str, message: str) -> dict[str, Any]:
-    return {"error": {"type": kind, "message": message}}
 
 
 def _error_response(request: Request, status: int, kind: str, message: str) -> Response:
@@ -129,7 +81,6 @@ def _install_errors(app: FastAPI) -> None:
 
 def create_app(settings: Settings) -> FastAPI:
     """The storyline web application over the store named by the ``db`` setting."""
-    from storyline.web import api, pages
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:

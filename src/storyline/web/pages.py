@@ -27,7 +27,7 @@ from storyline.narrate.timeline import CitedSentence
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
 from storyline.web import render
-from storyline.web.app import store_dependency
+from storyline.web.deps import store_dependency
 from storyline.web.search import entity_page, search_articles
 from storyline.web.story_view import story_view
 

@@ -1,4 +1,4 @@
-"""Place mentions geocoded offline with the gazetteer (:mod:`storyline.enrich.gazetteer`).
+"""Place mentions geocoded offline with the gazetteer (:mod:`storyline.enrich.places.gazetteer`).
 
 How a name is resolved when several gazetteer entries carry it:
 
@@ -48,7 +48,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from storyline.enrich.gazetteer import GazetteerHit, load_gazetteer, name_key
+from storyline.enrich.places.gazetteer import GazetteerHit, load_gazetteer, name_key
 from storyline.models import Mention, Place
 
 __all__ = ["GazetteerHit", "find_places", "geocode"]

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 
-from storyline.enrich.timex_spec import (
+from storyline.enrich.timex.spec import (
     PREFIX,
     Spec,
     group,
     month_number,
     rule,
 )
-from storyline.enrich.timex_words import (
+from storyline.enrich.timex.words import (
     DURATION_MOD,
     MONTH_FULL,
     NUMBER,

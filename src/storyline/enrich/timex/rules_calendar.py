@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from storyline.enrich.timex_spec import (
+from storyline.enrich.timex.spec import (
     PREFIX,
     REL,
     Spec,
@@ -18,7 +18,7 @@ from storyline.enrich.timex_spec import (
     rel_offset,
     rule,
 )
-from storyline.enrich.timex_words import (
+from storyline.enrich.timex.words import (
     DAY,
     MONTH,
     MONTH_FULL,

@@ -1,10 +1,10 @@
 """Recognition of time expressions: run every timex rule, keep the best spans.
 
 The rules (HeidelTime-style regexes with builders) live in
-:mod:`storyline.enrich.timex_rules_calendar`, :mod:`storyline.enrich.timex_rules_holidays` and
-:mod:`storyline.enrich.timex_rules_periods`;
-each match becomes a :class:`~storyline.enrich.timex_spec.Spec`, which
-:mod:`storyline.enrich.timex_resolve` turns into a TIMEX3 value. Overlapping matches are
+:mod:`storyline.enrich.timex.rules_calendar`, :mod:`storyline.enrich.timex.rules_holidays` and
+:mod:`storyline.enrich.timex.rules_periods`;
+each match becomes a :class:`~storyline.enrich.timex.spec.Spec`, which
+:mod:`storyline.enrich.timex.resolve` turns into a TIMEX3 value. Overlapping matches are
 settled by length (longest wins, then rule order), and a clock time next to a day
 ("10 p.m. Wednesday") becomes one expression.
 """
@@ -14,14 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from storyline.enrich import timex_rules_calendar, timex_rules_holidays, timex_rules_periods
-from storyline.enrich.timex_spec import RULES, Candidate, Spec
+from storyline.enrich.timex import rules_calendar, rules_holidays, rules_periods
+from storyline.enrich.timex.spec import RULES, Candidate, Spec
 
 __all__ = ["Candidate", "Spec", "recognise"]
 _LOADED = (
-    timex_rules_calendar,
-    timex_rules_holidays,
-    timex_rules_periods,
+    rules_calendar,
+    rules_holidays,
+    rules_periods,
 )  # rules register on import
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from storyline.enrich.entities_aliases import (
+from storyline.enrich.entities.aliases import (
     HONORIFICS,
     ROLE_NOUNS,
     TITLE_MODIFIERS,
@@ -39,7 +39,7 @@ def find_mentions(doc: Doc) -> tuple[Mention, ...]:
     possessives, quotes and punctuation, and anything after a line break; a person span
     loses its leading titles ("President", "Foreign Minister", "Mr."), which become the
     mention's attribute together with the title words written just before it.
-    ``entity`` stays empty: :func:`storyline.enrich.entities.canonicalize` fills it.
+    ``entity`` stays empty: :func:`storyline.enrich.entities.canonical.canonicalize` fills it.
     """
     full_text = doc.text  # built on each access: read it once
     mentions: list[Mention] = []

@@ -2,7 +2,7 @@
 
 A rule is a precompiled regex plus a builder reading the match into a :class:`Spec`, an
 unresolved description of the expression. Rules register with :func:`rule`; the
-``timex_rules_*`` modules hold them and :mod:`storyline.enrich.timex_patterns` runs them.
+the ``rules_*`` modules hold them and :mod:`storyline.enrich.timex.patterns` runs them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from storyline.enrich.timex_words import MONTHS
+from storyline.enrich.timex.words import MONTHS
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
-from storyline.enrich.entities_aliases import (
+from storyline.enrich.entities.aliases import (
     NAME_SUFFIXES,
     initials,
     normalize_name,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from storyline.enrich.timex_spec import Spec, rel_offset, rule
+from storyline.enrich.timex.spec import Spec, rel_offset, rule
 
 _FIXED_HOLIDAYS = {
     "christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),

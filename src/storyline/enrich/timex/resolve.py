@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from storyline.enrich.timex_patterns import Spec
+from storyline.enrich.timex.patterns import Spec
 from storyline.errors import InputError
 
 _SEASON_ORDER = {"SP": 0, "SU": 1, "FA": 2, "WI": 3}

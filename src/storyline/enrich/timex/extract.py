@@ -1,10 +1,10 @@
 """Time expressions found and normalised TimeML-style (TIMEX3 ``type`` and ``value``).
 
 Recognition is a set of HeidelTime-style regex rules
-(:mod:`storyline.enrich.timex_patterns`); values are computed against the publication
+(:mod:`storyline.enrich.timex.patterns`); values are computed against the publication
 date (the document creation time, DCT) with the tense of the surrounding words choosing
 the direction of bare weekdays, months and seasons
-(:mod:`storyline.enrich.timex_resolve`). Absolute expressions ("March 2011") get their
+(:mod:`storyline.enrich.timex.resolve`). Absolute expressions ("March 2011") get their
 value regardless; relative ones ("on Monday", "last week") keep ``value=None`` when the
 publication date is unknown and :func:`resolve_times` fills them in once it is known.
 Expressions that point back at a time already spoken of ("that day", "later that year",
@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from storyline.enrich.timex_patterns import Candidate, Spec, recognise
-from storyline.enrich.timex_resolve import (
+from storyline.enrich.timex.patterns import Candidate, Spec, recognise
+from storyline.enrich.timex.resolve import (
     parse_dct,
     reference_of,
     resolve_reference,

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from storyline.enrich.quotes_find import Attribution, find_attributions
+from storyline.enrich.quotes.find import Attribution, find_attributions
 from storyline.models import Mention, Quote
 
 if TYPE_CHECKING:

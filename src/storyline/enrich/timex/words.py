@@ -1,6 +1,6 @@
 """Vocabulary of English time language: word lists, their values and regex fragments.
 
-Used by :mod:`storyline.enrich.timex_patterns` to build the recognition rules; nothing
+Used by :mod:`storyline.enrich.timex.patterns` to build the recognition rules; nothing
 here matches text by itself.
 """
 

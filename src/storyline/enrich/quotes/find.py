@@ -12,14 +12,14 @@ reporting verb outside quotation marks is read with a few word-order patterns:
 
 Then ``"A," he said. "B."`` is joined into one content (also over a paragraph that
 opens with the quote), and longer quoted passages with no cue of their own are given
-the previous attribution's speaker (``quotes_join``).
+the previous attribution's speaker (``join``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storyline.enrich.quotes_cues import (
+from storyline.enrich.quotes.cues import (
     CUE_FORMS,
     OBJECT_ENDS,
     PARTICLES,
@@ -27,8 +27,8 @@ from storyline.enrich.quotes_cues import (
     TO_CONTENT_LEMMAS,
     WEAK_LEMMAS,
 )
-from storyline.enrich.quotes_join import join_following_quotes, loose_quotes
-from storyline.enrich.quotes_view import QUOTE_CHARS, Attribution, TokenView
+from storyline.enrich.quotes.join import join_following_quotes, loose_quotes
+from storyline.enrich.quotes.view import QUOTE_CHARS, Attribution, TokenView
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

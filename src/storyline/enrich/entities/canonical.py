@@ -1,8 +1,8 @@
 """Canonical entities: mentions from a spaCy ``Doc``, merged within an article.
 
-``find_mentions`` reads the NER spans of one ``Doc`` (see ``entities_mentions``);
+``find_mentions`` reads the NER spans of one ``Doc`` (see ``mentions``);
 ``canonicalize`` gives every mention the key of its entity within the article;
-``EntityIndex`` (``entities_index``) maps article keys onto the store's entities.
+``EntityIndex`` (``index``) maps article keys onto the store's entities.
 
 Within an article, in this order:
 
@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from storyline.enrich.entities_aliases import (
+from storyline.enrich.entities.aliases import (
     ORG_ACRONYMS,
     city,
     country_code,
@@ -42,8 +42,8 @@ from storyline.enrich.entities_aliases import (
     normalize_name,
     strip_particle,
 )
-from storyline.enrich.entities_index import EntityIndex, PersonName, compatible, person_parts
-from storyline.enrich.entities_mentions import find_mentions
+from storyline.enrich.entities.index import EntityIndex, PersonName, compatible, person_parts
+from storyline.enrich.entities.mentions import find_mentions
 from storyline.models import Entity, Mention
 
 __all__ = ["EntityIndex", "canonicalize", "find_mentions"]

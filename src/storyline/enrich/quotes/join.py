@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 
-from storyline.enrich.quotes_view import QUOTE_CHARS, Attribution, TokenView
+from storyline.enrich.quotes.view import QUOTE_CHARS, Attribution, TokenView
 
 
 def loose_quotes(v: TokenView, found: list[Attribution]) -> list[Attribution]:

@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from storyline.enrich.quotes_marks import QuoteRegion, find_quote_regions
+from storyline.enrich.quotes.marks import QuoteRegion, find_quote_regions
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -1,0 +1,66 @@
+"""What the API and the pages take from the application: a store per request, settings,
+the JSON error shape. Its own module so that ``app`` (which mounts the routers) and the
+routers (which use these) do not import each other.
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import Request
+
+from storyline import service
+from storyline.errors import SettingsError
+from storyline.settings import Settings
+from storyline.store.base import Store
+
+__all__ = ["StorePool", "error_body", "setting_or", "store_dependency"]
+
+
+def setting_or(settings: Settings, name: str, default: Any) -> Any:
+    """A setting's value, or ``default`` while the setting is not in the table yet."""
+    try:
+        return settings[name]
+    except SettingsError:
+        return default
+
+
+class StorePool:
+    """Stores opened on demand and handed to one request at a time."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._idle: queue.SimpleQueue[Store] = queue.SimpleQueue()
+        self._all: list[Store] = []
+
+    def acquire(self) -> Store:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            store = service.open_store(self.settings)
+            self._all.append(store)
+            return store
+
+    def release(self, store: Store) -> None:
+        self._idle.put(store)
+
+    def close(self) -> None:
+        for store in self._all:
+            store.close()
+        self._all.clear()
+
+
+def store_dependency(request: Request) -> Iterator[Store]:
+    """FastAPI dependency: a store for the duration of one request."""
+    pool: StorePool = request.app.state.pool
+    store = pool.acquire()
+    try:
+        yield store
+    finally:
+        pool.release(store)
+
+
+def error_body(kind: str, message: str) -> dict[str, Any]:
+    return {"error": {"type": kind, "message": message}}
