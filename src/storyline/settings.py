@@ -134,8 +134,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "cluster.story_threshold",
-        0.06,
-        "Score a new event needs to join an existing story.",
+        0.03,
+        "Score a new event needs to join an existing story (consolidation then splits the "
+        "threads that do not belong together).",
         float,
         minimum=0.0,
         maximum=1.0,
@@ -164,13 +165,21 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         minimum=0,
     ),
-    Setting("cluster.story_days", 60.0, "Time-decay scale (days) of stories.", float, minimum=0.1),
+    Setting(
+        "cluster.story_days",
+        120.0,
+        "Time-decay scale (days) of stories: a story idle this long scores new events at "
+        "1/e of its content similarity (a dormant story wakes when they share its core).",
+        float,
+        minimum=0.1,
+    ),
     Setting(
         "cluster.story_active_days",
-        365,
-        "Idle days after which a story is no longer a candidate for new events.",
+        0,
+        "Idle days after which a story is no longer a candidate for new events (0: stories "
+        "never expire, they go dormant).",
         int,
-        minimum=1,
+        minimum=0,
     ),
     Setting(
         "cluster.candidates", 20, "Events scored per arriving article (bounded).", int, minimum=1
@@ -212,13 +221,48 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=1.0,
     ),
     Setting(
-        "cluster.story_merge_ratio",
-        0.8,
-        "Consolidation merges two stories when the mean similarity between their events "
-        "reaches this share of the looser one's inner similarity (0: never).",
+        "cluster.story_split_core",
+        0.2,
+        "Consolidation splits a story when the cores (most characteristic entities and terms) "
+        "of two groups of its events, each of 10 articles or more, are less similar than "
+        "this (0: only the story_split_ratio test).",
         float,
         minimum=0.0,
-        maximum=2.0,
+        maximum=1.0,
+    ),
+    Setting(
+        "cluster.story_merge_core",
+        0.35,
+        "Consolidation merges two stories whose cores are at least this similar, however "
+        "long one lay dormant; the older id survives and the other redirects to it (0: never).",
+        float,
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Setting(
+        "cluster.story_reassign_margin",
+        1.3,
+        "Consolidation moves an event to another story whose core it fits this many times "
+        "better than its own story's (and at least story_split_core) (0: never).",
+        float,
+        minimum=0.0,
+    ),
+    Setting(
+        "cluster.story_attach_floor",
+        0.02,
+        "A story of one or two articles joins a larger story it scores at least this "
+        "against (and story_attach_margin times more than against any other) (0: never).",
+        float,
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Setting(
+        "cluster.story_attach_margin",
+        2.0,
+        "How many times its score against the next story a tiny story's best story must "
+        "reach for it to join (see story_attach_floor).",
+        float,
+        minimum=1.0,
     ),
     Setting(
         "cluster.on_ingest",
@@ -339,6 +383,13 @@ class Settings:
                 )
             merged[name] = _coerce(_BY_NAME[name], value, where)
         return Settings(merged)
+
+
+def default(name: str) -> Any:
+    """The packaged default of a setting (what the table says)."""
+    if name not in _BY_NAME:
+        raise SettingsError(f"unknown setting {name!r}; known: {', '.join(_BY_NAME)}")
+    return _BY_NAME[name].default
 
 
 def load_settings(

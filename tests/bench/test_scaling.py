@@ -36,7 +36,8 @@ def test_replica_moves_every_date_and_renames_the_article() -> None:
     assert copy.article_id == "a~3" and copy.duplicate_of == "b~3"
     assert copy.day == DAY + 730 and copy.event_days == (DAY - 1 + 730,)
     assert copy.years == (2023,)
-    assert copy.terms == original.terms and copy.entities == original.entities
+    assert copy.terms == original.terms
+    assert copy.entities == {"place:city:JP:sendai~3": 1.0}
     undated = replica(_features("u", None), 2, 730)
     assert undated.day is None and undated.event_days == () and undated.article_id == "u~2"
 
@@ -78,8 +79,10 @@ def test_run_on_a_small_synthetic_set(tmp_path: Path) -> None:
     assert set(result["ms_per_article"]) == {"2", "20", "200"}
     assert all(ms > 0 for ms in result["ms_per_article"].values())
     assert result["growth"] > 0 and result["seconds"] > 0
-    # every copy is a later stretch of news: its articles open their own event and story
-    assert result["events"] >= 50 and result["stories"] >= 50
+    # every copy is a later stretch of news: its articles open their own events; with the
+    # same words and no entities to tell them apart, the copies wake the one dormant story
+    # (stories do not expire, issue 18)
+    assert result["events"] >= 50 and result["stories"] == 1
 
 
 def test_run_needs_an_articles_file(tmp_path: Path) -> None:

@@ -6,26 +6,19 @@ from dataclasses import replace
 
 import numpy as np
 
+from storyline.cluster.changes import Merged, Move
 from storyline.cluster.consolidate import (
     MIN_PART,
-    _within,
     bisect,
     merge_events,
-    merge_stories,
     similarity_matrix,
     split_event,
-    split_story,
+    within_mean,
 )
 from storyline.cluster.features import Features
-from storyline.cluster.online import (
-    ClusterParams,
-    Merged,
-    Move,
-    OnlineClusterer,
-    StoryMerged,
-    StoryMove,
-)
-from storyline.cluster.similarity import Profile, Vocabulary, vectorize
+from storyline.cluster.online import OnlineClusterer
+from storyline.cluster.params import ClusterParams
+from storyline.cluster.similarity import Vocabulary
 
 FIRED = {"coach": 3, "fired": 3, "season": 2, "slide": 2, "loss": 2}
 HIRED = {"coach": 3, "hired": 3, "introduced": 2, "contract": 2, "return": 2}
@@ -244,100 +237,13 @@ def test_events_weeks_apart_do_not_merge_however_alike() -> None:
     assert len(merge_events(undated, vocab, ratio=0.9, max_gap_days=14)) == 1
 
 
-def _profile(items: list[Features], vocab: Vocabulary) -> Profile:
-    profile = Profile()
-    for item in items:
-        profile.add(item, vectorize(item, vocab))
-    return profile
-
-
-def _threads() -> tuple[list[tuple[str, Profile]], Vocabulary]:
-    """A story that took in two threads: two events of a coaching change at one club and
-    two of a budget vote, weighed unevenly (the second vote event has five reports)."""
-    fired = [_article(f"f{i}", FIRED, "maurice cheeks") for i in range(4)]
-    votes = [_article(f"v{i}", OTHER, "ann lee") for i in range(7)]
-    vocab = _vocab([*fired, *votes])
-    events = [
-        ("event-1", _profile(fired[:2], vocab)),
-        ("event-2", _profile(votes[:2], vocab)),
-        ("event-3", _profile(fired[2:], vocab)),
-        ("event-4", _profile(votes[2:], vocab)),
-    ]
-    return events, vocab
-
-
-def test_split_story_parts_two_threads_by_whole_events() -> None:
-    events, vocab = _threads()
-    splits = split_story(events, vocab, ratio=0.5, entity_weight=0.7)
-    assert [(s.kept, s.moved) for s in splits] == [(("event-1", "event-3"), ("event-2", "event-4"))]
-    assert splits[0].between < 0.5 * splits[0].within
-    assert splits[0].reason.startswith("its events form two groups")
-    assert split_story(events, vocab, ratio=0.0, entity_weight=0.7) == []
-    # one thread told in several events stays one story
-    one = [events[0], events[2]]
-    assert split_story(one, vocab, ratio=0.5, entity_weight=0.7) == []
-
-
-def test_merge_stories_joins_one_thread_told_in_two_stories() -> None:
-    fired = [_article(f"f{i}", FIRED, "maurice cheeks") for i in range(6)]
-    votes = [_article(f"v{i}", OTHER, "ann lee") for i in range(6)]
-    vocab = _vocab([*fired, *votes])
-    f1, f2, f3 = (("event-f" + str(i), _profile(fired[2 * i : 2 * i + 2], vocab)) for i in range(3))
-    v1, v2, v3 = (("event-v" + str(i), _profile(votes[2 * i : 2 * i + 2], vocab)) for i in range(3))
-    # a story of one event has no inner similarity of its own: it takes the other's
-    stories = [("story-1", [f1, f2]), ("story-2", [v1, v2]), ("story-3", [f3]), ("story-4", [v3])]
-    merges = merge_stories(stories, vocab, ratio=0.8, entity_weight=0.7)
-    assert sorted((m.kept, m.absorbed) for m in merges) == [
-        ("story-1", "story-3"),
-        ("story-2", "story-4"),
-    ]
-    assert all(m.reason.startswith("its events are as close") for m in merges)
-    assert merge_stories(stories, vocab, ratio=0.0, entity_weight=0.7) == []
-    # stories further apart than the idle days allowed stay apart however alike
-    for _, profile in (f1, f2, v1, v2, v3):
-        profile.first_day = profile.last_day = 738_000
-    f3[1].first_day = f3[1].last_day = 738_000 + 400
-    merges = merge_stories(stories, vocab, 0.8, 0.7, max_gap_days=365)
-    assert [(m.kept, m.absorbed) for m in merges] == [("story-2", "story-4")]
-
-
 def test_weighted_bisection_matches_the_unweighted_one_on_repeated_members() -> None:
     # an event of k articles weighed k cuts like k identical members would
     matrix = np.array([[1.0, 0.9, 0.1], [0.9, 1.0, 0.2], [0.1, 0.2, 1.0]])
     assert bisect(matrix, np.array([3.0, 1.0, 2.0])).tolist() == [0, 0, 1]
-    assert _within(matrix, np.array([True, False, False]), np.array([3.0, 1.0, 2.0])) != (
-        _within(matrix, np.array([True, True, False]), np.array([3.0, 1.0, 2.0]))
+    assert within_mean(matrix, np.array([True, False, False]), np.array([3.0, 1.0, 2.0])) != (
+        within_mean(matrix, np.array([True, True, False]), np.array([3.0, 1.0, 2.0]))
     )
-
-
-def test_clusterer_story_consolidation_moves_events_and_their_profiles() -> None:
-    fired = [_article(f"f{i}", FIRED, "maurice cheeks") for i in range(4)]
-    votes = [_article(f"v{i}", OTHER, "ann lee") for i in range(4)]
-    stream = [fired[0], votes[0], fired[1], votes[1], fired[2], votes[2], fired[3], votes[3]]
-    # online: every article its own event, every event in the one story
-    params = ClusterParams(event_threshold=1.1, merge_ratio=0.0)
-    params = replace(params, story=replace(params.story, threshold=0.0))
-    clusterer = OnlineClusterer(params)
-    for item in stream:
-        clusterer.assign(item)
-    state = clusterer.state
-    assert set(state.stories.stories) == {"story-1"}
-    changes = clusterer.consolidate(list(state.events), {f.article_id: f for f in stream})
-    moves = [c for c in changes if isinstance(c, StoryMove)]
-    assert [(m.source, m.target) for m in moves] == [("story-1", "story-2")]
-    assert not any(isinstance(c, StoryMerged) for c in changes)
-    stories = state.stories.stories
-    threads = {
-        story_id: sorted(a for e in story.members for a in clusterer.members(e))
-        for story_id, story in stories.items()
-    }
-    assert threads == {"story-1": ["f0", "f1", "f2", "f3"], "story-2": ["v0", "v1", "v2", "v3"]}
-    assert all(state.events[e].story == "story-2" for e in stories["story-2"].members)
-    assert stories["story-1"].profile.articles == stories["story-2"].profile.articles == 4
-    assert "person:ann lee" not in stories["story-1"].profile.entities
-    # a later event of the vote finds the new story through the story index
-    later = clusterer.assign(_article("v9", OTHER, "ann lee"))
-    assert later.story_id == "story-2"
 
 
 def test_an_event_lasts_no_longer_than_event_span_days() -> None:

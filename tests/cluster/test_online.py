@@ -7,14 +7,8 @@ from datetime import date
 import pytest
 
 from storyline.cluster.features import Features
-from storyline.cluster.online import (
-    ClusterParams,
-    ClusterState,
-    OnlineClusterer,
-    params_from_settings,
-    state_from_dict,
-    state_to_dict,
-)
+from storyline.cluster.online import ClusterState, OnlineClusterer, state_from_dict, state_to_dict
+from storyline.cluster.params import ClusterParams, params_from_settings
 from storyline.errors import InputError
 from storyline.settings import Settings
 
@@ -131,9 +125,14 @@ def test_an_article_given_twice_is_refused() -> None:
         clusterer.assign(_article("e1", VOTE))
 
 
-def test_params_default_when_settings_do_not_define_cluster_rows() -> None:
+def test_params_take_their_defaults_from_the_settings_table() -> None:
     assert params_from_settings(Settings()) == ClusterParams()
     assert params_from_settings(None) == ClusterParams()
+    defaults = ClusterParams()
+    assert defaults.event_threshold == Settings()["cluster.event_threshold"]
+    assert defaults.story.merge_core == Settings()["cluster.story_merge_core"]
+    changed = params_from_settings(Settings().with_overrides({"cluster.story_days": 30}))
+    assert changed.story.scale_days == 30.0 and changed.event_days == defaults.event_days
 
 
 def test_candidate_retrieval_is_bounded() -> None:

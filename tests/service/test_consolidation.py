@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from storyline.cluster.changes import Merged, Move, StoryMerged, StoryMove
 from storyline.cluster.consolidate import Merge, Split
-from storyline.cluster.online import Merged, Move, StoryMerged, StoryMove
 from storyline.service.consolidation import _log_line, _moved
 from storyline.store.clusters import PlacementRow
 

@@ -34,7 +34,8 @@ from typing import Any
 
 from storyline import service
 from storyline.cluster.features import Features, article_features
-from storyline.cluster.online import OnlineClusterer, params_from_settings
+from storyline.cluster.online import OnlineClusterer
+from storyline.cluster.params import params_from_settings
 from storyline.errors import BenchError
 from storyline.models import Article, Enrichment
 from storyline.settings import Settings

@@ -5,9 +5,10 @@ Its articles are ingested and enriched once in a fresh temporary store, reduced 
 clustering features in arrival order, then replayed as a longer stream: copy ``k`` of
 every article gets the id ``ID~k`` and has all its days (publication and event days)
 shifted by ``k`` times the set's publication span plus a pause longer than any active window
-(``cluster.event_active_days``, ``cluster.story_active_days``), its years with them, so
-that each copy is a later stretch of news with the same vocabulary and the same
-candidate-index load, as a store that keeps growing over the years would see.
+(``cluster.event_active_days``, ``cluster.story_active_days``), its years with them, and
+its entities renamed for the copy, so that each copy is a later stretch of news about
+other people and places, with the same words and the same candidate-index load, as a
+store that keeps growing over the years would see.
 
 The stream is fed to one online clusterer up to ``bench.scale_max`` articles. Assignment
 time per article is the mean over a window of :data:`WINDOW` articles (at most half the
@@ -31,7 +32,8 @@ from typing import Any
 from storyline.bench import peak_rss_mb
 from storyline.bench.cluster import prepare
 from storyline.cluster.features import Features
-from storyline.cluster.online import OnlineClusterer, params_from_settings
+from storyline.cluster.online import OnlineClusterer
+from storyline.cluster.params import params_from_settings
 from storyline.errors import BenchError
 from storyline.settings import Settings
 
@@ -41,13 +43,17 @@ _DAYS_PER_YEAR = 365.2425
 
 
 def replica(features: Features, copy: int, shift_days: int) -> Features:
-    """Copy ``copy`` of an article: id ``ID~copy``, every day moved ``shift_days`` on."""
+    """Copy ``copy`` of an article: id ``ID~copy``, every day moved ``shift_days`` on, and
+    its entities renamed (``person:x~copy``): the same words about other people and
+    places, so that a copy is a story of its own rather than the original story waking
+    up (stories do not expire)."""
     if copy == 0:
         return features
     years = round(shift_days / _DAYS_PER_YEAR)
     return dataclasses.replace(
         features,
         article_id=f"{features.article_id}~{copy}",
+        entities={f"{key}~{copy}": weight for key, weight in features.entities.items()},
         day=None if features.day is None else features.day + shift_days,
         event_days=tuple(day + shift_days for day in features.event_days),
         years=tuple(year + years for year in features.years),

@@ -75,12 +75,18 @@ class Split:
 
     kept: tuple[str, ...]  # the half holding the first member (keeps the id)
     moved: tuple[str, ...]
-    between: float  # mean similarity between the halves
-    within: float  # mean similarity within the looser half
+    between: float  # mean similarity between the halves (basis "core": of their cores)
+    within: float  # mean similarity within the looser half (basis "core": the threshold)
     members: str = "articles"  # what was parted: an event's articles, a story's events
+    basis: str = "pairs"  # "pairs": member similarities; "core": the halves' story cores
 
     @property
     def reason(self) -> str:
+        if self.basis == "core":
+            return (
+                f"its {self.members} form two threads whose cores differ: core similarity "
+                f"{self.between:.3f}, below cluster.story_split_core {self.within:.2f}"
+            )
         if len(self.moved) == 1 and self.members == "articles":
             return (
                 f"article {self.moved[0]} stands apart from the others: mean similarity "
@@ -98,12 +104,26 @@ class Merge:
 
     kept: str
     absorbed: str
-    between: float  # mean similarity between the two clusters' members
-    within: float  # mean similarity within the looser of the two
+    between: float  # mean similarity between the two clusters' members (or their cores)
+    within: float  # mean similarity within the looser of the two (or the threshold)
     members: str = "articles"
+    basis: str = "pairs"  # "pairs", "core" (story cores agree) or "attach" (a tiny story)
+    shared: tuple[str, ...] = ()  # basis "core": the keys both cores weigh most
 
     @property
     def reason(self) -> str:
+        if self.basis == "core":
+            shown = ", ".join(key.rpartition(":")[2] for key in self.shared)
+            return (
+                f"their cores agree: core similarity {self.between:.3f}, at or above "
+                f"cluster.story_merge_core {self.within:.2f}"
+                + (f"; shared: {shown}" if shown else "")
+            )
+        if self.basis == "attach":
+            return (
+                f"too small to stand alone, and about {self.kept} alone: score "
+                f"{self.between:.3f} against it, {self.within:.3f} against the next story"
+            )
         return (
             f"its {self.members} are as close to those of {self.kept} as to each other: mean "
             f"similarity between them {self.between:.3f}, within the looser one {self.within:.3f}"
@@ -210,7 +230,7 @@ def _fiedler_halves(matrix: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return (fiedler > 0).astype(int)
 
 
-def _within(matrix: np.ndarray, mask: np.ndarray, sizes: np.ndarray | None = None) -> float:
+def within_mean(matrix: np.ndarray, mask: np.ndarray, sizes: np.ndarray | None = None) -> float:
     """Mean similarity of the distinct pairs of underlying members inside ``mask``; NaN
     when there is none (one article, or one event whose inner pairs are not in the
     matrix)."""
@@ -222,7 +242,7 @@ def _within(matrix: np.ndarray, mask: np.ndarray, sizes: np.ndarray | None = Non
     return float((block.sum() - np.trace(block)) / pairs)
 
 
-def _between(matrix: np.ndarray, one: np.ndarray, two: np.ndarray, sizes: np.ndarray) -> float:
+def between_mean(matrix: np.ndarray, one: np.ndarray, two: np.ndarray, sizes: np.ndarray) -> float:
     block = matrix[np.ix_(one, two)] * np.outer(sizes[one], sizes[two])
     return float(block.sum() / (sizes[one].sum() * sizes[two].sum()))
 
@@ -240,20 +260,6 @@ def split_event(
     matrix = similarity_matrix(members, vocab)
     ids = [m.article_id for m in members]
     return _splits(matrix, ids, np.ones(len(ids)), ratio, "articles", evict_ratio)
-
-
-def split_story(
-    events: Sequence[tuple[str, Profile]], vocab: Vocabulary, ratio: float, entity_weight: float
-) -> list[Split]:
-    """The splits consolidation makes in one story (its events, oldest first, with their
-    profiles): the same bisection and test as :func:`split_event`, between whole events
-    weighed by their articles. Two threads that one story took in (two wars of one
-    region) part; a story is left whole when its events hang together."""
-    sizes = np.array([float(p.articles) for _, p in events])
-    if ratio <= 0 or len(events) < 2 or len(events) > MAX_MEMBERS:
-        return []
-    matrix = profile_matrix([p for _, p in events], vocab, entity_weight)
-    return _splits(matrix, [e for e, _ in events], sizes, ratio, "events")
 
 
 def _splits(
@@ -309,8 +315,8 @@ def _bisection(
     kept, moved = labels == 0, labels == 1
     if sizes[kept].sum() < MIN_PART or sizes[moved].sum() < MIN_PART:
         return None
-    between = _between(matrix, kept, moved, sizes)
-    inner = [_within(matrix, half, sizes) for half in (kept, moved)]
+    between = between_mean(matrix, kept, moved, sizes)
+    inner = [within_mean(matrix, half, sizes) for half in (kept, moved)]
     within = min((w for w in inner if not np.isnan(w)), default=0.0)
     if within <= 0 or between >= ratio * within:
         return None
@@ -361,32 +367,6 @@ def merge_events(
     matrix = similarity_matrix(items, vocab)
     found = _merges(matrix, labels, np.ones(len(items)), apart, ratio)
     return [Merge(events[k][0], events[g][0], b, w) for k, g, b, w in found]
-
-
-def merge_stories(
-    stories: Sequence[tuple[str, Sequence[tuple[str, Profile]]]],
-    vocab: Vocabulary,
-    ratio: float,
-    entity_weight: float,
-    max_gap_days: int | None = None,
-) -> list[Merge]:
-    """The merges among ``stories`` (id and events with their profiles, oldest story
-    first): the test of :func:`merge_events` between whole events weighed by their
-    articles, closest pair first. Stories idle longer than ``max_gap_days`` between them
-    stay apart, as the online pass would have kept them."""
-    events = [item for _, members in stories for item in members]
-    if ratio <= 0 or len(stories) < 2 or len(events) > MAX_MEMBERS:
-        return []
-    spans = [
-        _span(day for _, p in members for day in (p.first_day, p.last_day))
-        for _, members in stories
-    ]
-    apart = _apart(spans, max_gap_days, None)
-    labels = np.repeat(np.arange(len(stories)), [len(members) for _, members in stories])
-    sizes = np.array([float(p.articles) for _, p in events])
-    matrix = profile_matrix([p for _, p in events], vocab, entity_weight)
-    found = _merges(matrix, labels, sizes, apart, ratio)
-    return [Merge(stories[k][0], stories[g][0], b, w, "events") for k, g, b, w in found]
 
 
 def _merges(

@@ -31,21 +31,15 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-from storyline.cluster.consolidate import (
-    MAX_MEMBERS,
-    Merge,
-    Split,
-    merge_events,
-    merge_stories,
-    split_event,
-    split_story,
-)
+from storyline.cluster.changes import Change, Merged, Move
+from storyline.cluster.consolidate import MAX_MEMBERS, Merge, Split, merge_events, split_event
 from storyline.cluster.explain import gather_evidence
 from storyline.cluster.features import Features
 from storyline.cluster.index import CandidateIndex, Cluster, index_keys
+from storyline.cluster.params import ClusterParams
 from storyline.cluster.placement import Placement
 from storyline.cluster.similarity import (
     Profile,
@@ -56,117 +50,11 @@ from storyline.cluster.similarity import (
     score_profile,
     vectorize,
 )
-from storyline.cluster.stories import StoryLayer, StoryParams
-from storyline.errors import InputError, SettingsError
-from storyline.settings import Settings
+from storyline.cluster.stories import StoryLayer, cluster_number
+from storyline.errors import InputError
 
 PRODUCER = "cluster.online.v1"
 MERGE_EVENTS = 50  # a story's most recent events (besides the touched ones) merging looks at
-
-
-@dataclass(frozen=True)
-class ClusterParams:
-    """Thresholds and bounds of the clusterer (settings ``cluster.*``)."""
-
-    event_threshold: float = 0.1
-    entity_weight: float = 0.7
-    event_days: float = 7.0
-    event_active_days: int = 14
-    event_span_days: int = 14
-    candidates: int = 20
-    index_keys: int = 20
-    posting_cap: int = 100
-    split_ratio: float = 0.65
-    evict_ratio: float = 0.4
-    merge_ratio: float = 0.9
-    story: StoryParams = field(default_factory=StoryParams)
-
-
-_EVENT_SETTINGS = {
-    "cluster.event_threshold": "event_threshold",
-    "cluster.entity_weight": "entity_weight",
-    "cluster.event_days": "event_days",
-    "cluster.event_active_days": "event_active_days",
-    "cluster.event_span_days": "event_span_days",
-    "cluster.candidates": "candidates",
-    "cluster.split_ratio": "split_ratio",
-    "cluster.evict_ratio": "evict_ratio",
-    "cluster.merge_ratio": "merge_ratio",
-}
-_STORY_SETTINGS = {
-    "cluster.entity_weight": "entity_weight",
-    "cluster.story_threshold": "threshold",
-    "cluster.story_days": "scale_days",
-    "cluster.story_active_days": "active_days",
-    "cluster.story_split_ratio": "split_ratio",
-    "cluster.story_merge_ratio": "merge_ratio",
-}
-
-
-def params_from_settings(settings: Settings | None) -> ClusterParams:
-    """Parameters from ``settings``; a ``cluster.*`` setting not defined yet keeps its
-    default here."""
-    defaults = ClusterParams()
-    if settings is None:
-        return defaults
-    event: dict[str, Any] = {}
-    story: dict[str, Any] = {}
-    for table, target in ((_EVENT_SETTINGS, event), (_STORY_SETTINGS, story)):
-        for name, attribute in table.items():
-            try:
-                target[attribute] = settings[name]
-            except SettingsError:
-                continue
-    return replace(defaults, **event, story=replace(defaults.story, **story))
-
-
-@dataclass(frozen=True)
-class Move:
-    """Consolidation moved ``split.moved`` from ``source`` into the new event ``target``."""
-
-    source: str
-    target: str
-    split: Split
-    story: str | None
-
-
-@dataclass(frozen=True)
-class Merged:
-    """Consolidation merged ``merge.absorbed`` (its articles ``moved``) into ``merge.kept``."""
-
-    merge: Merge
-    moved: tuple[str, ...]
-    story: str | None
-
-
-@dataclass(frozen=True)
-class StoryMove:
-    """Consolidation moved the events ``split.moved`` from story ``source`` into the new
-    story ``target``."""
-
-    source: str
-    target: str
-    split: Split
-
-    @property
-    def moved_events(self) -> tuple[str, ...]:
-        return self.split.moved
-
-
-@dataclass(frozen=True)
-class StoryMerged:
-    """Consolidation merged story ``merge.absorbed`` (its events ``moved``) into
-    ``merge.kept``."""
-
-    merge: Merge
-    moved: tuple[str, ...]
-
-    @property
-    def moved_events(self) -> tuple[str, ...]:
-        return self.moved
-
-
-Change = Move | Merged | StoryMove | StoryMerged
 
 
 @dataclass
@@ -287,7 +175,7 @@ class OnlineClusterer:
         scope = set(touched)
         for events in self._merge_groups(touched).values():
             scope.update(events)
-        return sorted(scope, key=_event_number)
+        return sorted(scope, key=cluster_number)
 
     def _merge_groups(self, touched: set[str]) -> dict[str, list[str]]:
         """Story -> the events merging compares there (oldest first, members capped)."""
@@ -299,7 +187,7 @@ class OnlineClusterer:
                 continue
             alive = [e for e in story.members if e in state.events]
             others = [e for e in alive if e not in touched][-MERGE_EVENTS:]
-            events = sorted({*others, *(e for e in alive if e in touched)}, key=_event_number)
+            events = sorted({*others, *(e for e in alive if e in touched)}, key=cluster_number)
             size = 0
             kept = []
             for event_id in reversed(events):  # the most recent first, up to the cap
@@ -328,7 +216,7 @@ class OnlineClusterer:
         touched = {e for e in event_ids if e in state.events}
         changes: list[Change] = []
         vectors = _VectorMemo(features, state.vocab)
-        for event_id in sorted(touched, key=_event_number):
+        for event_id in sorted(touched, key=cluster_number):
             members = [features[a] for a in state.events[event_id].members]
             for split in split_event(members, state.vocab, params.split_ratio, params.evict_ratio):
                 move = self._split(split, vectors)
@@ -347,105 +235,15 @@ class OnlineClusterer:
                 for merge in merges:
                     changes.append(self._merge(merge, vectors))
         stories = {state.events[e].story for e in touched if e in state.events}
-        changes.extend(self._consolidate_stories({s for s in stories if s}))
-        return changes
-
-    def _consolidate_stories(self, story_ids: set[str]) -> list[Change]:
-        state, params = self.state, self.params.story
-        layer = state.stories
-        changes: list[Change] = []
-        touched = set()
-        for story_id in sorted(story_ids, key=_event_number):
-            if story_id not in layer.stories:
-                continue
-            touched.add(story_id)
-            events = self._story_events(story_id)
-            for split in split_story(events, state.vocab, params.split_ratio, params.entity_weight):
-                move = self._split_story(split)
-                touched.add(move.target)
-                changes.append(move)
-        if params.merge_ratio <= 0:
-            return changes
-        for group in self._story_merge_groups(touched):
-            alive = [g for g in group if g in layer.stories]
-            stories = [(g, self._story_events(g)) for g in alive]
-            merges = merge_stories(
-                stories, state.vocab, params.merge_ratio, params.entity_weight, params.active_days
+        changes.extend(
+            state.stories.consolidate(
+                {s for s in stories if s}, state.events, state.vocab, params.story, self._story_keys
             )
-            for merge in merges:
-                changes.append(self._merge_story(merge))
+        )
         return changes
-
-    def _story_events(self, story_id: str) -> list[tuple[str, Profile]]:
-        events = self.state.events
-        members = self.state.stories.stories[story_id].members
-        return [(e, events[e].profile) for e in members if e in events]
-
-    def _story_merge_groups(self, touched: set[str]) -> list[list[str]]:
-        """The stories merging compares, in groups of at most :data:`MAX_MEMBERS` events
-        (oldest story first in each): every touched story with the stories the story
-        index finds for its profile, packed together while they fit."""
-        layer, params = self.state.stories, self.params.story
-        groups: list[list[str]] = []
-        group: dict[str, None] = {}
-        size = 0
-        for story_id in sorted(touched & set(layer.stories), key=_event_number):
-            profile = layer.stories[story_id].profile
-            found = layer.index.candidates(
-                self._story_keys(profile), profile.last_day, params.candidates
-            )
-            wanted = [story_id, *(s for s in found if s in layer.stories and s != story_id)]
-            for other in wanted:
-                if other in group:
-                    continue
-                events = len(self._story_events(other))
-                if size + events > MAX_MEMBERS and group:
-                    groups.append(sorted(group, key=_event_number))
-                    group, size = {}, 0
-                group[other] = None
-                size += events
-        if len(group) > 1:
-            groups.append(sorted(group, key=_event_number))
-        return groups
-
-    def _split_story(self, split: Split) -> StoryMove:
-        state = self.state
-        layer = state.stories
-        source_id = state.events[split.kept[0]].story or ""
-        source = layer.stories[source_id]
-        target_id = f"story-{layer.next_story}"
-        layer.next_story += 1
-        moved = set(split.moved)
-        target = Cluster(target_id, members=[e for e in source.members if e in moved])
-        source.members = [e for e in source.members if e not in moved]
-        layer.stories[target_id] = target
-        for story in (source, target):
-            story.profile = Profile()
-            for event_id, profile in self._story_events(story.id):
-                state.events[event_id].story = story.id
-                story.profile.absorb(profile)
-        self._index_story(target_id, target.profile)
-        return StoryMove(source_id, target_id, split)
-
-    def _merge_story(self, merge: Merge) -> StoryMerged:
-        state = self.state
-        layer = state.stories
-        kept, gone = layer.stories[merge.kept], layer.stories.pop(merge.absorbed)
-        moved = tuple(e for e in gone.members if e in state.events)
-        for event_id in moved:
-            state.events[event_id].story = kept.id
-        kept.members.extend(moved)
-        kept.profile.absorb(gone.profile)
-        layer.index.drop(gone.id)
-        self._index_story(kept.id, gone.profile)
-        return StoryMerged(merge, moved)
-
-    def _index_story(self, story_id: str, profile: Profile) -> None:
-        """Make ``story_id`` a candidate for the keys of ``profile`` (what it took in)."""
-        self.state.stories.index.add(story_id, self._story_keys(profile), profile.last_day)
 
     def _story_keys(self, profile: Profile) -> dict[str, float]:
-        """The index keys of a story's profile (its heaviest terms and entities)."""
+        """The index keys of a cluster's profile (its heaviest terms and entities)."""
         return index_keys(profile_vectors(profile, self.state.vocab), self.params.index_keys)
 
     def _merge(self, merge: Merge, vectors: _VectorMemo) -> Merged:
@@ -554,11 +352,6 @@ class _VectorMemo:
         if found is None:
             found = self._vectors[article_id] = vectorize(self.features[article_id], self._vocab)
         return found
-
-
-def _event_number(event_id: str) -> tuple[int, str]:
-    number = event_id.rpartition("-")[2]
-    return (int(number), event_id) if number.isdigit() else (0, event_id)
 
 
 def state_to_dict(state: ClusterState) -> dict[str, Any]:

@@ -1,39 +1,51 @@
-"""Events into stories, online: a new event joins the closest active story or opens one.
+"""Events into stories: a new event joins the closest story or opens one; consolidation
+keeps stories as long-lived threads.
 
 A story is a thread of events over weeks to years, so it is compared on a longer clock
-than an event (``scale_days``) and stays a candidate longer (``active_days``). A story's
-profile accumulates every article of its events, so it follows the thread as it drifts.
-Online, the story of an event is decided once, when the event opens (with its first
-article). Consolidation may later split a story whose events form two threads or merge
-two stories that tell one (:func:`storyline.cluster.consolidate.split_story`,
-:func:`~storyline.cluster.consolidate.merge_stories`); the half holding the story's first
-event and the older of two merged stories keep their ids.
+than an event (``scale_days``, months) and it does not expire: an idle story goes
+dormant and stays a candidate through the story index (``active_days`` 0), so a new
+event wakes it when it shares what the story is about. A story's profile accumulates
+every article of its events, so it follows the thread as it drifts. Online, the story of
+an event is decided once, when the event opens (with its first article);
+:meth:`StoryLayer.consolidate` then looks at whole stories through their cores
+(:mod:`storyline.cluster.consolidate_stories`): it splits a story that holds two
+threads, moves an event to the story it fits clearly better, merges stories that tell
+one thread (the older id survives) and lets a story of one or two articles join the
+larger story it is clearly about.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from storyline.cluster.changes import EventMoved, StoryChange, StoryMerged, StoryMove
+from storyline.cluster.consolidate import Merge, Split
+from storyline.cluster.consolidate_stories import (
+    SMALL_STORY,
+    Events,
+    Reassign,
+    attach_story,
+    merge_stories,
+    reassign_events,
+    split_story,
+)
 from storyline.cluster.explain import gather_evidence
 from storyline.cluster.features import Features
 from storyline.cluster.index import CandidateIndex, Cluster
+from storyline.cluster.params import StoryParams
 from storyline.cluster.placement import StoryPlacement
-from storyline.cluster.similarity import Scored, Vectors, Vocabulary, score_profile
+from storyline.cluster.similarity import Profile, Scored, Vectors, Vocabulary, score_profile
+
+ROUNDS = 3  # consolidation rounds of split, move, merge (it settles in one or two)
+
+Keys = Callable[[Profile], dict[str, float]]
 
 
-@dataclass(frozen=True)
-class StoryParams:
-    """How events join stories (see ``storyline.cluster.online.params_from_settings``)."""
-
-    threshold: float = 0.06
-    entity_weight: float = 0.7
-    scale_days: float = 60.0
-    active_days: int = 365
-    candidates: int = 20
-    posting_cap: int = 100
-    split_ratio: float = 0.5  # consolidation: a story parts below this between/within
-    merge_ratio: float = 0.8  # consolidation: two stories join at this between/within
+def cluster_number(cluster_id: str) -> tuple[int, str]:
+    """Sort key of ``event-N`` / ``story-N`` ids: by N, then by the id."""
+    number = cluster_id.rpartition("-")[2]
+    return (int(number), cluster_id) if number.isdigit() else (0, cluster_id)
 
 
 @dataclass
@@ -94,3 +106,149 @@ class StoryLayer:
         if event_id is not None:
             story.members.append(event_id)
         self.index.add(story_id, keys, features.day)
+
+    # -- consolidation -------------------------------------------------------------------
+
+    def consolidate(
+        self,
+        story_ids: Iterable[str],
+        events: Mapping[str, Cluster],
+        vocab: Vocabulary,
+        params: StoryParams,
+        keys: Keys,
+    ) -> list[StoryChange]:
+        """Split, move, merge and attach stories (see the module docstring); ``events``
+        are the clusterer's events (their ``story`` follows), ``keys`` gives the index
+        keys of a profile."""
+        rules = params.rules
+        touched = {s for s in story_ids if s in self.stories}
+        changes: list[StoryChange] = []
+        for _ in range(ROUNDS):
+            before = len(changes)
+            for story_id in sorted(touched, key=cluster_number):
+                for split in split_story(self.events_of(story_id, events), vocab, rules):
+                    move = self._split(split, events, keys)
+                    touched.add(move.target)
+                    changes.append(move)
+            pool = self._pool(touched, keys, params)
+            stories = {s: self.events_of(s, events) for s in pool}
+            movable = sorted(touched, key=cluster_number)
+            found = {
+                event_id: self._candidates(profile, keys, params)
+                for story_id in movable
+                for event_id, profile in stories[story_id]
+            }
+            for reassign in reassign_events(stories, movable, found, vocab, rules):
+                changes.append(self._move(reassign.event, reassign.target, events, keys, reassign))
+                touched.add(reassign.target)
+            touched &= set(self.stories)
+            pairs = [
+                (s, other)
+                for s in sorted(touched, key=cluster_number)
+                for other in self._candidates(self.stories[s].profile, keys, params)
+            ]
+            pool = {s for pair in pairs for s in pair} & set(self.stories)
+            stories = {s: self.events_of(s, events) for s in pool}
+            order = {s: cluster_number(s)[0] for s in pool}
+            for merge in merge_stories(stories, pairs, vocab, rules, order):
+                changes.append(self._merge(merge, events, keys))
+            touched &= set(self.stories)
+            if len(changes) == before:
+                break
+        changes.extend(self._attach(touched, events, vocab, params, keys))
+        return changes
+
+    def events_of(self, story_id: str, events: Mapping[str, Cluster]) -> Events:
+        """A story's live events with their profiles, oldest first."""
+        return [(e, events[e].profile) for e in self.stories[story_id].members if e in events]
+
+    def _candidates(self, profile: Profile, keys: Keys, params: StoryParams) -> list[str]:
+        found = self.index.candidates(keys(profile), profile.last_day, params.candidates)
+        return [s for s in found if s in self.stories]
+
+    def _pool(self, touched: set[str], keys: Keys, params: StoryParams) -> set[str]:
+        pool = set(touched)
+        for story_id in touched:
+            pool.update(self._candidates(self.stories[story_id].profile, keys, params))
+        return pool
+
+    def _attach(
+        self,
+        touched: set[str],
+        events: Mapping[str, Cluster],
+        vocab: Vocabulary,
+        params: StoryParams,
+        keys: Keys,
+    ) -> list[StoryChange]:
+        changes: list[StoryChange] = []
+        for story_id in sorted(touched, key=cluster_number):
+            story = self.stories.get(story_id)
+            if story is None or not 0 < story.profile.articles <= SMALL_STORY:
+                continue
+            others = [
+                (s, self.stories[s].profile)
+                for s in self._candidates(story.profile, keys, params)
+                if s != story_id
+            ]
+            found = attach_story(story.profile, others, vocab, params.rules)
+            if found is not None:
+                target, score, runner_up = found
+                merge = Merge(target, story_id, score, runner_up, "events", "attach")
+                changes.append(self._merge(merge, events, keys))
+        return changes
+
+    def _rebuild(self, story: Cluster, events: Mapping[str, Cluster]) -> None:
+        story.profile = Profile()
+        for event_id, profile in self.events_of(story.id, events):
+            events[event_id].story = story.id
+            story.profile.absorb(profile)
+
+    def _split(self, split: Split, events: Mapping[str, Cluster], keys: Keys) -> StoryMove:
+        source_id = events[split.kept[0]].story or ""
+        source = self.stories[source_id]
+        target_id = f"story-{self.next_story}"
+        self.next_story += 1
+        moved = set(split.moved)
+        target = Cluster(target_id, members=[e for e in source.members if e in moved])
+        source.members = [e for e in source.members if e not in moved]
+        self.stories[target_id] = target
+        for story in (source, target):
+            self._rebuild(story, events)
+        self._index(target_id, target.profile, keys)
+        return StoryMove(source_id, target_id, split)
+
+    def _move(
+        self,
+        event_id: str,
+        target_id: str,
+        events: Mapping[str, Cluster],
+        keys: Keys,
+        reassign: Reassign,
+    ) -> EventMoved:
+        source_id = events[event_id].story or ""
+        source, target = self.stories[source_id], self.stories[target_id]
+        source.members = [e for e in source.members if e != event_id]
+        target.members.append(event_id)
+        for story in (source, target):
+            self._rebuild(story, events)
+        self._index(target_id, events[event_id].profile, keys)
+        emptied = not self.events_of(source_id, events)
+        if emptied:
+            self.stories.pop(source_id)
+            self.index.drop(source_id)
+        return EventMoved(reassign, emptied)
+
+    def _merge(self, merge: Merge, events: Mapping[str, Cluster], keys: Keys) -> StoryMerged:
+        kept, gone = self.stories[merge.kept], self.stories.pop(merge.absorbed)
+        moved = tuple(e for e in gone.members if e in events)
+        for event_id in moved:
+            events[event_id].story = kept.id
+        kept.members.extend(moved)
+        kept.profile.absorb(gone.profile)
+        self.index.drop(gone.id)
+        self._index(kept.id, gone.profile, keys)
+        return StoryMerged(merge, moved)
+
+    def _index(self, story_id: str, profile: Profile, keys: Keys) -> None:
+        """Make ``story_id`` a candidate for the keys of ``profile`` (what it took in)."""
+        self.index.add(story_id, keys(profile), profile.last_day)

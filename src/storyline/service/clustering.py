@@ -26,10 +26,10 @@ from storyline.cluster.online import (
     PRODUCER,
     ClusterState,
     OnlineClusterer,
-    params_from_settings,
     state_from_dict,
     state_to_dict,
 )
+from storyline.cluster.params import params_from_settings
 from storyline.cluster.placement import Placement
 from storyline.errors import NotFoundError, StoreError
 from storyline.models import Article
@@ -159,6 +159,7 @@ def cluster(store: Store, settings: Settings, *, progress: Progress | None = Non
             PRODUCER,
             found.log,
             found.dropped,
+            found.redirects,
         )
     return ClusterReport(done, new_events, new_stories, time.perf_counter() - started, found.log)
 
@@ -208,8 +209,8 @@ def _changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
 
 def cluster_article_ids(store: Store, *, story: str | None, event: str | None) -> list[str]:
     kind, cluster_id = ("event", event) if event else ("story", story)
-    get_cluster(store, kind, cluster_id or "")  # NotFoundError for an unknown id
-    return _member_ids(store, kind, cluster_id or "")
+    row = get_cluster(store, kind, cluster_id or "")  # NotFoundError for an unknown id
+    return _member_ids(store, kind, row.id)
 
 
 def _member_ids(store: Store, kind: str, cluster_id: str) -> list[str]:
@@ -259,10 +260,21 @@ def cluster_details(
     ]
 
 
+_LISTING = {"event": "events", "story": "stories"}
+
+
 def get_cluster(store: Store, kind: str, cluster_id: str) -> ClusterRow:
+    """An event or a story by id. A story merged into another is found under its old id
+    too: the row returned is then the story it joined (its ``id`` differs from the one
+    asked for)."""
     row = store.get_cluster(kind, cluster_id)
+    if row is None and kind == "story":
+        current = store.resolve_story(cluster_id)
+        row = store.get_cluster(kind, current) if current is not None else None
     if row is None:
-        raise NotFoundError(f"no {kind} with id {cluster_id!r}; `storyline {kind}s` lists them")
+        raise NotFoundError(
+            f"no {kind} with id {cluster_id!r}; `storyline {_LISTING.get(kind, kind)}` lists them"
+        )
     return row
 
 

@@ -13,16 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from storyline.cluster.changes import Change, EventMoved, Merged, Move, StoryMerged, StoryMove
 from storyline.cluster.features import article_features
-from storyline.cluster.online import (
-    PRODUCER,
-    Change,
-    Merged,
-    Move,
-    OnlineClusterer,
-    StoryMerged,
-    StoryMove,
-)
+from storyline.cluster.online import PRODUCER, OnlineClusterer
 from storyline.models import Article
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow, PlacementRow
@@ -36,6 +29,7 @@ class Consolidation:
     events: tuple[ClusterRow, ...] = ()
     log: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()  # events merged into others
+    redirects: tuple[tuple[str, str], ...] = ()  # (story merged away, story it joined)
 
 
 def consolidate(
@@ -66,7 +60,19 @@ def consolidate(
         tuple(_events(store, clusterer, changes, articles)),
         tuple(_log_line(c) for c in changes),
         dropped,
+        _redirects(changes),
     )
+
+
+def _redirects(changes: list[Change]) -> tuple[tuple[str, str], ...]:
+    """Each story that a change emptied, with the story that took its events in."""
+    found: list[tuple[str, str]] = []
+    for change in changes:
+        if isinstance(change, StoryMerged):
+            found.append((change.merge.absorbed, change.merge.kept))
+        elif isinstance(change, EventMoved) and change.emptied:
+            found.append((change.reassign.source, change.reassign.target))
+    return tuple(found)
 
 
 def _moved_articles(clusterer: OnlineClusterer, change: Change) -> tuple[str, ...]:
@@ -93,6 +99,9 @@ def _step(change: Change) -> _Step:
     if isinstance(change, Move | StoryMove):
         split = change.split
         return _Step(change.source, change.target, split.between, split.within, split.reason)
+    if isinstance(change, EventMoved):
+        move = change.reassign
+        return _Step(move.source, move.target, move.there, move.here, move.reason)
     merge = change.merge
     return _Step(merge.absorbed, merge.kept, merge.between, merge.within, merge.reason)
 
@@ -101,6 +110,9 @@ def _log_line(change: Change) -> str:
     step = _step(change)
     if isinstance(change, Move | StoryMove):
         return f"split: {step.source} -> {step.source}, {step.target} ({step.reason})"
+    if isinstance(change, EventMoved):
+        event = change.reassign.event
+        return f"move: {event} {step.source} -> {step.target} ({step.reason})"
     return f"merge: {step.target}, {step.source} -> {step.target} ({step.reason})"
 
 
@@ -114,7 +126,7 @@ def _moved(row: PlacementRow, change: Change) -> PlacementRow:
         story = step.target
     if isinstance(change, Move):
         done = f"moved it from {step.source} to {step.target}"
-    elif isinstance(change, StoryMove):
+    elif isinstance(change, StoryMove | EventMoved):
         done = f"moved its event {event} from {step.source} to {step.target}"
     else:
         done = f"merged {step.source} into {step.target}"
@@ -146,7 +158,7 @@ def _events(
                 if event_id in state.events:
                     rows[event_id] = _counted(store, clusterer, event_id, articles)
     for change in changes:
-        if isinstance(change, StoryMove | StoryMerged):
+        if isinstance(change, StoryMove | StoryMerged | EventMoved):
             for event_id in change.moved_events:
                 if event_id not in state.events:
                     continue

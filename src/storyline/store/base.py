@@ -127,15 +127,22 @@ class Store(Protocol):
         producer: str,
         log: Sequence[str] = (),
         dropped: Sequence[str] = (),
+        redirects: Sequence[tuple[str, str]] = (),
     ) -> None:
         """Placements, touched events, the clusterer state, the ``log`` lines (as
-        :meth:`log_clusters` writes them) and the removal of the ``dropped`` events (merged
-        into others), in one transaction. Every story an event joined or left is counted
-        from its events (a new story gets its row; one left without events is removed)
-        and takes the title of its largest event."""
+        :meth:`log_clusters` writes them), the removal of the ``dropped`` events (merged
+        into others) and the story ``redirects`` (old id, the id it merged into), in one
+        transaction. Every story an event joined or left is counted from its events (a
+        new story gets its row; one left without events is removed) and takes the title
+        of its largest event."""
         ...
 
     def get_cluster(self, kind: str, cluster_id: str) -> ClusterRow | None: ...
+
+    def resolve_story(self, story_id: str) -> str | None:
+        """The live story ``story_id`` names: itself, or the story it was merged into
+        (following every later merge); ``None`` when it names no story."""
+        ...
 
     def list_clusters(
         self, kind: str, *, story: str | None = None, limit: int | None = None

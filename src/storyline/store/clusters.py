@@ -311,6 +311,38 @@ def log_lines(conn: sqlite3.Connection, lines: Sequence[str]) -> None:
         log(conn, action, [subjects], reason.rstrip(")"))
 
 
+def redirect(conn: sqlite3.Connection, redirects: Sequence[tuple[str, str]]) -> None:
+    """Record that each ``old`` story id now leads to ``new`` (merged into it); an id
+    that comes back (a split reuses no id, but a rebuild may) stops redirecting."""
+    for old, new in redirects:
+        conn.execute(
+            "INSERT INTO story_redirects(old_id, new_id, at) VALUES (?, ?, ?) "
+            "ON CONFLICT(old_id) DO UPDATE SET new_id = excluded.new_id, at = excluded.at",
+            (old, new, _now()),
+        )
+    conn.execute("DELETE FROM story_redirects WHERE old_id IN (SELECT id FROM stories)")
+
+
+_MAX_HOPS = 100  # a chain of merges longer than this is a loop
+
+
+def resolve_story(conn: sqlite3.Connection, story_id: str) -> str | None:
+    """The live story ``story_id`` names: itself, or where its merges led; ``None``
+    when it names none."""
+    current = story_id
+    for _ in range(_MAX_HOPS):
+        if conn.execute("SELECT 1 FROM stories WHERE id = ?", (current,)).fetchone():
+            return current
+        row = conn.execute(
+            "SELECT new_id FROM story_redirects WHERE old_id = ?", (current,)
+        ).fetchone()
+        if row is None:
+            return None
+        current = str(row[0])
+    return None
+
+
 def reset(conn: sqlite3.Connection) -> None:
-    for table in ("placements", "events", "stories", "cluster_state"):
+    """Forget every placement, event, story and redirect (a rebuild numbers anew)."""
+    for table in ("placements", "events", "stories", "cluster_state", "story_redirects"):
         conn.execute(f"DELETE FROM {table}")

@@ -161,6 +161,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        4,
+        "story redirects: a merged story's id leads to the story that took it in",
+        """
+        CREATE TABLE story_redirects (
+            old_id TEXT PRIMARY KEY,
+            new_id TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        """,
+    ),
 )
 
 

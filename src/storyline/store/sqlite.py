@@ -249,6 +249,7 @@ class SQLiteStore:
         producer: str,
         log: Sequence[str] = (),
         dropped: Sequence[str] = (),
+        redirects: Sequence[tuple[str, str]] = (),
     ) -> None:
         with self._write() as conn:
             touched = _clusters.save(conn, placements, events, state, producer)
@@ -256,9 +257,13 @@ class SQLiteStore:
             _clusters.recount(conn, sorted(touched))
             _clusters.retitle_stories(conn, sorted(touched))
             _clusters.log_lines(conn, log)
+            _clusters.redirect(conn, redirects)
 
     def get_cluster(self, kind: str, cluster_id: str) -> _clusters.ClusterRow | None:
         return _clusters.get(self._conn, kind, cluster_id)
+
+    def resolve_story(self, story_id: str) -> str | None:
+        return _clusters.resolve_story(self._conn, story_id)
 
     def list_clusters(
         self, kind: str, *, story: str | None = None, limit: int | None = None
