@@ -110,7 +110,10 @@ def test_timeline_summary_compare_export(store_env: Path) -> None:
     )
     timeline = json.loads(runner.invoke(app, ["timeline", "--event", flood["id"], "--json"]).stdout)
     dates = [entry["date"] for entry in timeline["entries"]]
-    assert "2021-06-07" in dates and "2009-03" in dates
+    assert "2021-06-07" in dates
+    # "the worst since March 2009": background one article names is not the story's
+    # timeline (issue 18: dates long before the story enter when many articles name them)
+    assert "2009-03" not in dates
     summary = json.loads(runner.invoke(app, ["summary", "--event", flood["id"], "--json"]).stdout)
     assert summary["sentences"] and all(
         s["article_id"] in {"f1", "f2"} for s in summary["sentences"]

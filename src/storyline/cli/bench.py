@@ -15,12 +15,20 @@ from storyline.errors import StorylineError
 def bench(
     task: Annotated[str, typer.Argument(help="pipeline, extract, timex, quotes, ...")],
     path: Annotated[Path, typer.Argument(help="Benchmark data folder or file.")],
+    by_topic: Annotated[
+        bool,
+        typer.Option(
+            "--by-topic",
+            help="cluster, tls: also score every topic on its own, with anything the task "
+            "fits (tls: the date model) fitted without that topic.",
+        ),
+    ] = False,
 ) -> None:
     """Run one benchmark from scratch; the last line of output is its JSON result."""
     from storyline.bench import run_bench
 
     try:
-        result = run_bench(task, path, current_settings())
+        result = run_bench(task, path, current_settings(), by_topic=by_topic)
     except StorylineError as exc:
         fail(str(exc))
     print_json(result)

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline import jsonview, service
-from storyline.cli.app import app, current_settings, open_store, out, print_json, spinner
+from storyline.cli.app import app, current_settings, err, open_store, out, print_json, spinner
 from storyline.store.clusters import ClusterProfile, ClusterRow
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -134,12 +134,16 @@ def story(
         row = service.get_cluster(store, "story", story_id)
         (whole,) = service.cluster_details(store, "story", [row], top=10)
         events = service.cluster_details(
-            store, "event", service.list_events(store, story=story_id, limit=None)
+            store, "event", service.list_events(store, story=row.id, limit=None)
         )
         articles = {a.id: a for a in store.get_articles(whole.article_ids or ())}
+    if row.id != story_id:
+        err.print(f"{story_id} was merged into {row.id}; showing {row.id}")
     if as_json:
         data = jsonview.cluster(whole)
         data["events"] = [jsonview.cluster(e) for e in events]
+        if row.id != story_id:
+            data["redirected_from"] = story_id
         print_json(data)
         return
     out.print(f"[bold]{escape(row.title)}[/bold]  ({row.id}, {_span(row)})")

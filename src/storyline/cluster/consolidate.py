@@ -112,8 +112,13 @@ class Merge:
 
     @property
     def reason(self) -> str:
+        return self.describe()
+
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """Why the merge was made; ``names`` maps entity keys to their display names."""
         if self.basis == "core":
-            shown = ", ".join(key.rpartition(":")[2] for key in self.shared)
+            names = names or {}
+            shown = ", ".join(names.get(key) or key.rpartition(":")[2] for key in self.shared)
             return (
                 f"their cores agree: core similarity {self.between:.3f}, at or above "
                 f"cluster.story_merge_core {self.within:.2f}"

@@ -72,6 +72,15 @@ def core_similarity(a: Core, b: Core, entity_weight: float) -> float:
     return (1.0 - entity_weight) * terms + entity_weight * cosine(a.entities, b.entities)
 
 
+def core_keys(core: Core, count: int = SHOWN) -> tuple[str, ...]:
+    """The ``count`` heaviest entities of a core, then its heaviest terms, for
+    explanations (entity keys as stored, terms as words)."""
+    found: list[str] = []
+    for weights in (core.entities, core.terms):
+        found.extend(k for k, _ in heapq.nlargest(count, weights.items(), key=lambda kv: kv[1]))
+    return tuple(found[: 2 * count])
+
+
 def shared_keys(a: Core, b: Core, count: int = SHOWN) -> tuple[str, ...]:
     """The entities (then terms) that weigh most in both cores, for explanations:
     entity keys as stored (``person:bashar al-assad``), terms as words."""

@@ -97,7 +97,16 @@ def _evidence_lines(kind: str, evidence: Evidence, names: Mapping[str, str]) -> 
         lines.append("    key terms: " + ", ".join(k for k, _ in evidence.shared_terms))
     if evidence.shared_places:
         lines.append("    shared places: " + ", ".join(evidence.shared_places))
+    if evidence.core:
+        core = ", ".join(_key_label(k, names) for k in evidence.core)
+        named = ", ".join(_key_label(k, names) for k in evidence.core_shared) or "none of it"
+        lines.append(f"    {kind} core: {core}; this article names {named}")
     return lines
+
+
+def _key_label(key: str, names: Mapping[str, str]) -> str:
+    """An entity key by its name (``person:john kerry`` -> "John Kerry"); a term as is."""
+    return _entity_label(key, names) if ":" in key else key
 
 
 def describe(placement: Placement, names: Mapping[str, str] | None = None) -> list[str]:

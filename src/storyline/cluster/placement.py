@@ -24,6 +24,8 @@ class Evidence:
     shared_terms: tuple[tuple[str, float], ...] = ()
     shared_places: tuple[str, ...] = ()
     cluster_days: tuple[str | None, str | None] = (None, None)  # first, last day (ISO)
+    core: tuple[str, ...] = ()  # stories: the heaviest keys of the story's core
+    core_shared: tuple[str, ...] = ()  # ... and those of them the article names
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ larger story it is clearly about.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from storyline.cluster.changes import EventMoved, StoryChange, StoryMerged, StoryMove
 from storyline.cluster.consolidate import Merge, Split
@@ -30,6 +30,7 @@ from storyline.cluster.consolidate_stories import (
     reassign_events,
     split_story,
 )
+from storyline.cluster.core import core_keys, core_of
 from storyline.cluster.explain import gather_evidence
 from storyline.cluster.features import Features
 from storyline.cluster.index import CandidateIndex, Cluster
@@ -77,14 +78,18 @@ class StoryLayer:
         evidence = None
         if scored:
             best = scored[0]
+            profile = self.stories[best.cluster_id].profile
             evidence = gather_evidence(
                 best.cluster_id,
                 features,
                 vectors,
-                self.stories[best.cluster_id].profile,
+                profile,
                 vocab,
                 (best.score, params.threshold, best.signals),
             )
+            core = core_keys(core_of(profile, vocab))
+            named = tuple(k for k in core if k in features.entities or k in features.terms)
+            evidence = replace(evidence, core=core, core_shared=named)
             if best.score >= params.threshold:
                 return StoryPlacement(best.cluster_id, False, tuple(scored), evidence)
         story_id = f"story-{self.next_story}"

@@ -150,7 +150,7 @@ def cluster(store: Store, settings: Settings, *, progress: Progress | None = Non
         done += len(placements)
         if progress is not None:
             progress(done, 0)
-    found = consolidate(store, clusterer, touched)
+    found = consolidate(store, clusterer, touched, names)
     if found.log:
         store.save_clusters(
             found.placements,

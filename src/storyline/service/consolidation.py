@@ -10,7 +10,7 @@ split or merge. The store recounts the stories those events joined or left.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from storyline.cluster.changes import Change, EventMoved, Merged, Move, StoryMerged, StoryMove
@@ -33,11 +33,14 @@ class Consolidation:
 
 
 def consolidate(
-    store: Store, clusterer: OnlineClusterer, event_ids: Iterable[str]
+    store: Store,
+    clusterer: OnlineClusterer,
+    event_ids: Iterable[str],
+    names: Mapping[str, str] | None = None,
 ) -> Consolidation:
     """Split those of ``event_ids`` whose articles form separate groups and merge the
-    events of their stories that tell one happening; then split and merge their stories
-    by whole events."""
+    events of their stories that tell one happening; then split, move, merge and attach
+    their stories by whole events. ``names`` (entity key -> name) words the reasons."""
     event_ids = list(event_ids)
     if not event_ids:
         return Consolidation()
@@ -53,12 +56,12 @@ def consolidate(
         for article_id in _moved_articles(clusterer, change):
             row = placements.get(article_id) or store.get_placement(article_id)
             if row is not None:
-                placements[article_id] = _moved(row, change)
+                placements[article_id] = _moved(row, change, names)
     dropped = tuple(c.merge.absorbed for c in changes if isinstance(c, Merged))
     return Consolidation(
         tuple(placements.values()),
         tuple(_events(store, clusterer, changes, articles)),
-        tuple(_log_line(c) for c in changes),
+        tuple(_log_line(c, names) for c in changes),
         dropped,
         _redirects(changes),
     )
@@ -95,7 +98,7 @@ class _Step:
     reason: str
 
 
-def _step(change: Change) -> _Step:
+def _step(change: Change, names: Mapping[str, str] | None = None) -> _Step:
     if isinstance(change, Move | StoryMove):
         split = change.split
         return _Step(change.source, change.target, split.between, split.within, split.reason)
@@ -103,11 +106,11 @@ def _step(change: Change) -> _Step:
         move = change.reassign
         return _Step(move.source, move.target, move.there, move.here, move.reason)
     merge = change.merge
-    return _Step(merge.absorbed, merge.kept, merge.between, merge.within, merge.reason)
+    return _Step(merge.absorbed, merge.kept, merge.between, merge.within, merge.describe(names))
 
 
-def _log_line(change: Change) -> str:
-    step = _step(change)
+def _log_line(change: Change, names: Mapping[str, str] | None = None) -> str:
+    step = _step(change, names)
     if isinstance(change, Move | StoryMove):
         return f"split: {step.source} -> {step.source}, {step.target} ({step.reason})"
     if isinstance(change, EventMoved):
@@ -116,9 +119,11 @@ def _log_line(change: Change) -> str:
     return f"merge: {step.target}, {step.source} -> {step.target} ({step.reason})"
 
 
-def _moved(row: PlacementRow, change: Change) -> PlacementRow:
+def _moved(
+    row: PlacementRow, change: Change, names: Mapping[str, str] | None = None
+) -> PlacementRow:
     explanation = dict(row.explanation)
-    step = _step(change)
+    step = _step(change, names)
     event, story = row.event_id, row.story_id
     if isinstance(change, Move | Merged):
         event = step.target

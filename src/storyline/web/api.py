@@ -95,8 +95,10 @@ def story(store: StoreDep, story_id: str) -> dict[str, Any]:
     """A story with its events and the ids of its articles."""
     row = service.get_cluster(store, "story", story_id)
     (data,) = clusters_json(store, "story", [row], with_ids=True)
-    events = service.list_events(store, story=story_id, limit=None)
+    events = service.list_events(store, story=row.id, limit=None)
     data["events"] = clusters_json(store, "event", events, with_ids=True)
+    if row.id != story_id:  # merged into another story: its old id still answers
+        data["redirected_from"] = story_id
     return data
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -124,8 +124,10 @@ def story_list(request: Request, store: StoreDep) -> HTMLResponse:
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story(request: Request, store: StoreDep, story_id: str) -> HTMLResponse:
+def story(request: Request, store: StoreDep, story_id: str) -> Response:
     row = service.get_cluster(store, "story", story_id)
+    if row.id != story_id:  # merged into another story: its old links lead there
+        return RedirectResponse(f"/stories/{quote(row.id, safe='')}", status_code=301)
     cache: StoryCache = request.app.state.story_cache
     engine: Jinja2Templates = request.app.state.templates
 
