@@ -38,7 +38,12 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "storyline.db", "Path of the SQLite store file."),
+    Setting(
+        "db",
+        "storyline.db",
+        "Path of the SQLite store file, or a PostgreSQL URL (postgresql://user@host/dbname; "
+        "needs storyline[scale]).",
+    ),
     Setting(
         "ingest.max_bytes",
         50_000_000,
@@ -309,6 +314,28 @@ SETTINGS: tuple[Setting, ...] = (
         False,
         "Allow fetching loopback, private and link-local addresses (off: refused).",
         bool,
+    ),
+    # issue 20: PostgreSQL stores and Dask clusters
+    Setting(
+        "postgres.pool_size",
+        4,
+        "Connections one process keeps open to a PostgreSQL store (`storyline serve` "
+        "shares them between its request threads).",
+        int,
+        minimum=1,
+    ),
+    Setting(
+        "dask.scheduler",
+        "",
+        "Address of a Dask distributed scheduler (tcp://HOST:PORT) that runs reading, "
+        "cleaning and enrichment for ingest and enrich; empty: this machine's processes.",
+    ),
+    Setting(
+        "dask.retries",
+        2,
+        "Times a failed Dask task is retried before its articles are recorded as rejected.",
+        int,
+        minimum=0,
     ),
 )
 

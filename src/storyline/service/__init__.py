@@ -20,7 +20,13 @@ from storyline.service.clustering import (
     similar,
     why,
 )
-from storyline.service.common import Progress, open_store, parse_date_option, worker_count
+from storyline.service.common import (
+    Progress,
+    is_postgres_url,
+    open_store,
+    parse_date_option,
+    worker_count,
+)
 from storyline.service.enriching import EnrichReport, enrich
 from storyline.service.ingesting import IngestOptions, ingest
 from storyline.service.narrating import Selection, compare, export, summary, timeline
@@ -55,6 +61,7 @@ __all__ = [
     "get_cluster",
     "get_enrichment",
     "ingest",
+    "is_postgres_url",
     "list_articles",
     "list_entities",
     "list_events",

@@ -16,8 +16,20 @@ Progress = Callable[[int, int], None]  # (articles done, rejected so far)
 
 
 def open_store(settings: Settings) -> Store:
-    """Open (creating and migrating when needed) the store named by the ``db`` setting."""
-    return SQLiteStore(Path(settings["db"]).expanduser())
+    """Open (creating and migrating when needed) the store named by the ``db`` setting:
+    a SQLite file, or a PostgreSQL database for a ``postgresql://`` URL."""
+    db = str(settings["db"])
+    if is_postgres_url(db):
+        from storyline.store.postgres import PostgresStore
+
+        return PostgresStore(db, pool_size=int(settings["postgres.pool_size"]))
+    return SQLiteStore(Path(db).expanduser())
+
+
+def is_postgres_url(db: str) -> bool:
+    """Whether the ``db`` setting names a PostgreSQL database (a store that one object
+    may serve to many threads) rather than a SQLite file."""
+    return db.strip().lower().startswith(("postgresql://", "postgres://"))
 
 
 def parse_date_option(value: str | None, option: str) -> str | None:

@@ -1,12 +1,13 @@
 """The ``Store`` protocol: everything the rest of storyline may ask of a store.
 
-SQLite (``storyline.store.sqlite``) implements it; a PostgreSQL backend can implement
-the same protocol later. Only modules under ``storyline.store`` hold SQL.
+SQLite (``storyline.store.sqlite``) and PostgreSQL (``storyline.store.postgres``)
+implement it. Only modules under ``storyline.store`` hold SQL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -176,3 +177,9 @@ class Store(Protocol):
     def rejections(self, run_id: int | None = None) -> Sequence[Rejection]: ...
 
     def stats(self) -> StoreStats: ...
+
+    def exclusive(self, purpose: str) -> AbstractContextManager[None]:
+        """Hold the lock named ``purpose`` for a block: one holder at a time among every
+        user of this store (clustering holds ``"cluster"`` from loading the clusterer
+        state to its last save)."""
+        ...

@@ -62,11 +62,20 @@ class SQLiteStore:
                 f"cannot open the store {self.path!r}: {exc}; is it a storyline database?"
             ) from None
         self._write_lock = threading.Lock()
+        self._exclusive: dict[str, threading.RLock] = {}
 
     # --- plumbing ----------------------------------------------------------------------
 
     def close(self) -> None:
         self._conn.close()
+
+    @contextmanager
+    def exclusive(self, purpose: str) -> Iterator[None]:
+        """One holder of ``purpose`` at a time among the users of this store object
+        (SQLite has one writer anyway; each write is its own transaction)."""
+        lock = self._exclusive.setdefault(purpose, threading.RLock())
+        with lock:
+            yield
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
