@@ -18,22 +18,13 @@ from typing import Any
 from storyline.models import Enrichment, Entity
 from storyline.store.clusters import ClusterProfile, ClusterRow, PlacementRow
 from storyline.store.enrichments import enrichment_from_json, enrichment_to_json
+from storyline.store.pg_text import json_in, json_out
 
 Conn = Any  # psycopg.Connection[tuple[Any, ...]]; psycopg is an optional dependency
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _json_text(text: str) -> str:
-    """JSON for a ``JSONB`` column: PostgreSQL refuses the NUL character in JSONB, so it
-    is kept escaped one level deeper and restored by :func:`_from_jsonb`."""
-    return text.replace("\\u0000", "\\\\u0000") if "\\u0000" in text else text
-
-
-def _from_jsonb(text: str) -> str:
-    return text.replace("\\\\u0000", "\\u0000") if "\\\\u0000" in text else text
 
 
 # --- enrichments and entities ----------------------------------------------------------
@@ -68,7 +59,7 @@ def save_enrichments(conn: Conn, items: Sequence[Enrichment], entities: Sequence
             "producer = excluded.producer, data = excluded.data, "
             "enriched_at = excluded.enriched_at",
             [
-                (article_id, item.producer, _json_text(enrichment_to_json(item)), now)
+                (article_id, item.producer, json_in(enrichment_to_json(item)), now)
                 for article_id, item in ordered
             ],
         )
@@ -91,7 +82,7 @@ def load_enrichment(conn: Conn, article_id: str) -> Enrichment | None:
     row = conn.execute(
         "SELECT producer, data::text FROM enrichments WHERE article_id = %s", (article_id,)
     ).fetchone()
-    return None if row is None else enrichment_from_json(article_id, row[0], _from_jsonb(row[1]))
+    return None if row is None else enrichment_from_json(article_id, row[0], json_out(row[1]))
 
 
 def unenriched(conn: Conn, limit: int) -> list[str]:
@@ -160,7 +151,7 @@ def save_clusters(
                 row.event_id,
                 row.story_id,
                 seq,
-                _json_text(json.dumps(row.explanation, ensure_ascii=False)),
+                json_in(json.dumps(row.explanation, ensure_ascii=False)),
                 row.producer,
             )
         )
@@ -315,7 +306,7 @@ def placement(conn: Conn, article_id: str) -> PlacementRow | None:
     ).fetchone()
     if row is None:
         return None
-    return PlacementRow(row[0], row[1], row[2], json.loads(_from_jsonb(row[3])), row[4])
+    return PlacementRow(row[0], row[1], row[2], json.loads(json_out(row[3])), row[4])
 
 
 def _row(row: Sequence[Any], kind: str) -> ClusterRow:

@@ -26,6 +26,7 @@ from storyline.store import pg_clusters as _q
 from storyline.store.base import ArticleFilter, StoredSignature, StoreStats
 from storyline.store.clusters import ClusterProfile, ClusterRow, PlacementRow
 from storyline.store.pg_migrations import migrate
+from storyline.store.pg_text import configure
 from storyline.store.sqlite import _ARTICLE_COLUMNS, _article_from_row, _article_row
 
 
@@ -65,6 +66,7 @@ class PostgresStore:
         self._errors: tuple[type[BaseException], ...] = (psycopg.Error,)
         try:
             with psycopg.connect(url, connect_timeout=10) as conn:
+                configure(conn)
                 migrate(conn)
         except psycopg.Error as exc:
             raise StoreError(
@@ -73,7 +75,12 @@ class PostgresStore:
                 "; is the server running and does the database exist (createdb NAME)?"
             ) from None
         self._pool = ConnectionPool(
-            url, min_size=1, max_size=max(1, pool_size), open=True, name="storyline"
+            url,
+            min_size=1,
+            max_size=max(1, pool_size),
+            open=True,
+            name="storyline",
+            configure=configure,
         )
 
     # --- plumbing ----------------------------------------------------------------------
