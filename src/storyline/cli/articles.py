@@ -18,6 +18,7 @@ from storyline.cli.app import (
     fail,
     open_store,
     out,
+    override_setting,
     print_json,
     spinner,
 )
@@ -25,6 +26,13 @@ from storyline.errors import StorylineError
 from storyline.models import Enrichment
 from storyline.settings import SETTINGS, settings_markdown
 from storyline.store.base import ArticleFilter
+
+_SCHEDULER = typer.Option(
+    "--scheduler",
+    help="Run reading, cleaning and enrichment on this Dask scheduler, tcp://HOST:PORT "
+    "(setting dask.scheduler, env STORYLINE_DASK_SCHEDULER).",
+    show_default=False,
+)
 
 
 @app.command()
@@ -61,8 +69,10 @@ def ingest(
         bool, typer.Option("--no-enrich", help="Do not enrich the new articles now.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    scheduler: Annotated[str | None, _SCHEDULER] = None,
 ) -> None:
     """Read articles into the store: cleaned, with metadata, deduplicated, enriched."""
+    override_setting("dask.scheduler", scheduler)
     fields: dict[str, str] = {}
     for item in field or []:
         ours, sep, theirs = item.partition("=")
@@ -115,12 +125,12 @@ def ingest(
             )
             for line in clustered.log:
                 out.print(f"  {escape(line)}")
-        for rejection in report.rejected:
+        for rejection in (*report.rejected, *(enriched.rejected if enriched else ())):
             err.print(
                 f"[yellow]rejected[/yellow] {escape(rejection.origin)}: {escape(rejection.reason)}",
                 soft_wrap=True,
             )
-    if report.rejected:
+    if report.rejected or (enriched is not None and enriched.rejected):
         raise typer.Exit(EXIT_REJECTED)
 
 
@@ -270,13 +280,19 @@ def _show_enrichment(item: Enrichment) -> None:
 
 
 @app.command()
-def enrich(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def enrich(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    scheduler: Annotated[str | None, _SCHEDULER] = None,
+) -> None:
     """Enrich every article not enriched yet: entities, times, quotes, figures, places."""
+    override_setting("dask.scheduler", scheduler)
     with open_store() as store, spinner("enriching") as update:
         report = service.enrich(
             store,
             current_settings(),
-            progress=lambda done, _: update(f"enriching: {done} articles"),
+            progress=lambda done, failed: update(
+                f"enriching: {done} articles" + (f", {failed} failed" if failed else "")
+            ),
         )
     if as_json:
         print_json(
@@ -284,10 +300,18 @@ def enrich(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
                 "enriched": report.articles,
                 "seconds": round(report.seconds, 3),
                 "enriched_by": report.producer,
+                "rejected": [{"origin": r.origin, "reason": r.reason} for r in report.rejected],
             }
         )
     else:
         out.print(f"enriched {report.articles} articles in {report.seconds:.1f} s")
+        for rejection in report.rejected:
+            err.print(
+                f"[yellow]rejected[/yellow] {escape(rejection.origin)}: {escape(rejection.reason)}",
+                soft_wrap=True,
+            )
+    if report.rejected:
+        raise typer.Exit(EXIT_REJECTED)
 
 
 @app.command()

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from storyline.models import Article, Enrichment, Entity
+from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection
 from storyline.service.common import (
     Progress,
     add_timings,
@@ -26,6 +26,7 @@ class EnrichReport:
     seconds: float
     producer: str
     stage_seconds: Mapping[str, float] = field(default_factory=dict)
+    rejected: tuple[Rejection, ...] = ()  # articles whose enrichment failed on every try
 
 
 def _remap(item: Enrichment, keys: Mapping[str, str], entities: Sequence[Entity]) -> Enrichment:
@@ -62,11 +63,14 @@ def _enrich_chunk(
 
 
 def _enriched_chunks(
-    store: Store, settings: Settings, stage_names: tuple[str, ...]
+    store: Store, settings: Settings, stage_names: tuple[str, ...], failed: list[Rejection]
 ) -> Iterator[_Enriched]:
     """Unenriched articles, enriched chunk by chunk, in worker processes when allowed."""
     model = str(settings["enrich.model"])
     batch_size = int(settings["enrich.batch_size"])
+    if settings["dask.scheduler"]:
+        yield from _enriched_on_dask(store, settings, stage_names, failed)
+        return
     workers = worker_count(settings, "enrich.workers")
     chunk = max(_CHUNK, batch_size)
     if workers > 1 and len(store.unenriched_ids(chunk + 1)) <= chunk:
@@ -87,6 +91,43 @@ def _enriched_chunks(
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
+
+
+def _enriched_on_dask(
+    store: Store, settings: Settings, stage_names: tuple[str, ...], failed: list[Rejection]
+) -> Iterator[_Enriched]:
+    """:func:`_enriched_chunks` on the Dask cluster at ``dask.scheduler``. Chunks go out
+    in a bounded window; each worker loads the model once (``load_nlp`` is cached in the
+    worker process). A chunk that failed on every try is added to ``failed``, one
+    rejection per article, and not tried again in this run."""
+    from storyline.service.dask_pool import DaskPool, TaskFailure
+
+    model = str(settings["enrich.model"])
+    batch_size = int(settings["enrich.batch_size"])
+    chunk = max(_CHUNK, batch_size)
+    skipped: set[str] = set()
+    with DaskPool[list[str], _Enriched](
+        str(settings["dask.scheduler"]), retries=int(settings["dask.retries"])
+    ) as pool:
+        while ids := [i for i in store.unenriched_ids(_PAGE + len(skipped)) if i not in skipped]:
+            jobs = (
+                (
+                    ids[start : start + chunk],
+                    (
+                        list(store.get_articles(ids[start : start + chunk])),
+                        model,
+                        stage_names,
+                        batch_size,
+                    ),
+                )
+                for start in range(0, len(ids), chunk)
+            )
+            for sent, outcome in pool.map_ordered(_enrich_chunk, jobs):
+                if isinstance(outcome, TaskFailure):
+                    skipped.update(sent)
+                    failed.extend(Rejection(article_id, outcome.reason) for article_id in sent)
+                    continue
+                yield outcome
 
 
 def enrich(
@@ -110,7 +151,8 @@ def enrich(
     done = 0
     producer = ""
     timings: dict[str, float] = {}
-    for chunk, chunk_timings in _enriched_chunks(store, settings, stage_names):
+    failed: list[Rejection] = []
+    for chunk, chunk_timings in _enriched_chunks(store, settings, stage_names, failed):
         add_timings(timings, chunk_timings)
         resolve_started = time.perf_counter()
         mappings = [index.resolve(item.entities) for item in chunk]
@@ -126,5 +168,9 @@ def enrich(
         add_timings(timings, {"store": time.perf_counter() - store_started})
         done += len(results)
         if progress is not None:
-            progress(done, 0)
-    return EnrichReport(done, time.perf_counter() - started, producer, timings)
+            progress(done, len(failed))
+    if failed:
+        run_id = store.start_run("enrich")
+        store.add_rejections(run_id, failed)
+        store.finish_run(run_id, IngestReport(rejected=tuple(failed)))
+    return EnrichReport(done, time.perf_counter() - started, producer, timings, tuple(failed))

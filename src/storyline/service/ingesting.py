@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from storyline.ingest.dedupe import similarity
 from storyline.ingest.pipeline import Prepared, RunMetadata, prepare_many, with_duplicate
@@ -72,6 +72,9 @@ def _prepare_stream(
 
     Stage seconds are added to ``timings`` (worker seconds are summed over workers).
     """
+    if settings["dask.scheduler"]:
+        yield from _prepare_on_dask(inputs, settings, run, timings)
+        return
     workers = worker_count(settings)
     chunks = _chunks(_timed(inputs, timings), _CHUNK)
     head = list(islice(chunks, 2))
@@ -96,6 +99,41 @@ def _prepare_stream(
                 yield from _drain(pending.pop(0), timings)
         while pending:
             yield from _drain(pending.pop(0), timings)
+
+
+def _prepare_on_dask(
+    inputs: Iterable[Document | Rejection],
+    settings: Settings,
+    run: RunMetadata,
+    timings: dict[str, float],
+) -> Iterator[Prepared | Rejection]:
+    """:func:`_prepare_stream` on the Dask cluster at ``dask.scheduler``: chunks go out
+    in a bounded window and come back in input order; the documents of a chunk that
+    failed on every try become rejections naming the reason."""
+    from storyline.service.dask_pool import DaskPool, TaskFailure
+
+    address = str(settings["dask.scheduler"])
+    with DaskPool[list[Document | Rejection], Any](
+        address, retries=int(settings["dask.retries"])
+    ) as pool:
+        jobs = (
+            (chunk, ([d for d in chunk if isinstance(d, Document)], settings, run))
+            for chunk in _chunks(_timed(inputs, timings), _CHUNK)
+        )
+        for chunk, outcome in pool.map_ordered(prepare_many, jobs):
+            if isinstance(outcome, TaskFailure):
+                for item in chunk:
+                    yield (
+                        item
+                        if isinstance(item, Rejection)
+                        else Rejection(item.origin, outcome.reason)
+                    )
+                continue
+            results, chunk_timings = outcome
+            add_timings(timings, chunk_timings)
+            prepared = iter(results)
+            for item in chunk:
+                yield item if isinstance(item, Rejection) else next(prepared)
 
 
 def _drain(job: _Job, timings: dict[str, float]) -> Iterator[Prepared | Rejection]:
