@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pgserver import PostgresServer, find_bindir
+from tests.pgserver import DaskCluster, PostgresServer, find_bindir
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -92,3 +92,15 @@ def pg_server() -> Iterator[PostgresServer]:
 def pg_url(pg_server: PostgresServer) -> str:
     """The URL of a new, empty database on the session's server."""
     return pg_server.create_database()
+
+
+@pytest.fixture(scope="session")
+def dask_scheduler() -> Iterator[str]:
+    """The address of a running Dask scheduler with two single-threaded worker processes
+    (``dask scheduler`` and ``dask worker`` subprocesses) for the session."""
+    pytest.importorskip("distributed", reason="the scale extra (dask[distributed]) is absent")
+    cluster = DaskCluster(workers=2)
+    try:
+        yield cluster.address
+    finally:
+        cluster.stop()

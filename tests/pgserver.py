@@ -103,3 +103,58 @@ class PostgresServer:
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+class DaskCluster:
+    """A real Dask cluster of subprocesses: ``dask scheduler`` on a free local port and
+    ``workers`` × ``dask worker --nworkers 1 --nthreads 1``, as a user would start them."""
+
+    def __init__(self, workers: int = 2) -> None:
+        import socket
+        import sys
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.address = f"tcp://127.0.0.1:{port}"
+        dask = str(Path(sys.executable).parent / "dask")
+        self.logs = Path(tempfile.mkdtemp(prefix="storyline-dask-"))
+        self._processes: list[subprocess.Popen[bytes]] = []
+        self._start(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"]
+        )
+        for i in range(workers):
+            where = ["--name", f"w{i}", "--local-directory", str(self.logs / f"w{i}")]
+            self._start(
+                [dask, "worker", self.address, "--nworkers", "1", "--nthreads", "1", *where]
+            )
+        from distributed import Client
+
+        with Client(self.address, timeout=60, set_as_default=False) as client:
+            client.wait_for_workers(workers, timeout=120)
+
+    def _start(self, command: list[str]) -> None:
+        with open(self.logs / f"{len(self._processes)}.log", "wb") as log:  # the child keeps it
+            process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, env=self._env()
+            )
+        self._processes.append(process)
+
+    @staticmethod
+    def _env() -> dict[str, str]:
+        """The environment of the workers: the tests' own helpers importable (tasks
+        defined in a test module travel by name)."""
+        root = str(Path(__file__).resolve().parents[1])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        return env
+
+    def stop(self) -> None:
+        for process in reversed(self._processes):
+            process.terminate()
+        for process in self._processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        shutil.rmtree(self.logs, ignore_errors=True)

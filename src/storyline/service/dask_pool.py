@@ -42,6 +42,7 @@ class DaskPool(Generic[T, R]):
             ) from None
         self.address = address
         self.retries = retries
+        _probe(address)
         try:
             client: Any = distributed.Client  # distributed's hints are partial
             self._client: Any = client(address, timeout=timeout, set_as_default=False)
@@ -125,3 +126,22 @@ class DaskPool(Generic[T, R]):
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def _probe(address: str) -> None:
+    """Fail at once, with the address, when nothing listens there (the client itself
+    would keep retrying until its timeout)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme != "tcp" or not parts.hostname or not parts.port:
+        return  # another transport (tls://, ucx://, inproc://): leave it to distributed
+    try:
+        with socket.create_connection((parts.hostname, parts.port), timeout=5):
+            pass
+    except OSError as exc:
+        raise ClusterError(
+            f"cannot reach the Dask scheduler {address!r}: {exc}; start one with "
+            "`dask scheduler` and workers with `dask worker ADDRESS`"
+        ) from None
