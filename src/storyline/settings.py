@@ -331,6 +331,20 @@ SETTINGS: tuple[Setting, ...] = (
         "cleaning and enrichment for ingest and enrich; empty: this machine's processes.",
     ),
     Setting(
+        "bench.scale_store",
+        0,
+        "Articles of the `storyline bench scaling` stream also ingested into a store, with "
+        "the replay's placements, to time ingest and the story page (0: none).",
+        int,
+        minimum=0,
+    ),
+    Setting(
+        "bench.scale_db",
+        "",
+        "Store for `bench.scale_store`: an empty PostgreSQL database URL, or empty for a "
+        "temporary SQLite file.",
+    ),
+    Setting(
         "dask.retries",
         2,
         "Times a failed Dask task is retried before its articles are recorded as rejected.",
