@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline.errors import NotFoundError, StoreError
+from storyline.ingest.files import safe_text
 from storyline.models import Article, Edit, Enrichment, Entity, IngestReport, Rejection
 from storyline.store import clusters as _clusters
 from storyline.store import enrichments as _enrichments
@@ -135,7 +136,7 @@ class SQLiteStore:
                 conn.execute(
                     f"INSERT INTO articles ({_ARTICLE_COLUMNS}, seq, ingested_at) "
                     "VALUES (" + ",".join("?" * 26) + ")",
-                    (*_article_row(article), seq, now),
+                    (*_safe_row(_article_row(article)), seq, now),
                 )
                 conn.execute(
                     "INSERT INTO fingerprints(article_id, signature) VALUES (?, ?)",
@@ -300,7 +301,7 @@ class SQLiteStore:
     def start_run(self, command: str) -> int:
         with self._write() as conn:
             cursor = conn.execute(
-                "INSERT INTO runs(command, started_at) VALUES (?, ?)", (command, _now())
+                "INSERT INTO runs(command, started_at) VALUES (?, ?)", (safe_text(command), _now())
             )
             return int(cursor.lastrowid or 0)
 
@@ -326,7 +327,7 @@ class SQLiteStore:
         with self._write() as conn:
             conn.executemany(
                 "INSERT INTO rejections(run_id, origin, reason) VALUES (?, ?, ?)",
-                [(run_id, r.origin, r.reason) for r in rejections],
+                [(run_id, safe_text(r.origin), safe_text(r.reason)) for r in rejections],
             )
 
     def rejections(self, run_id: int | None = None) -> Sequence[Rejection]:
@@ -376,6 +377,11 @@ def _relink(conn: sqlite3.Connection, old_original: str, new_original: str, kind
         "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ? AND id != ?",
         (new_original, old_original, new_original),
     )
+
+
+def _safe_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``row`` with lone surrogates replaced in its strings (they cannot be encoded)."""
+    return tuple(safe_text(v) if isinstance(v, str) else v for v in row)
 
 
 def _article_row(article: Article) -> tuple[Any, ...]:
