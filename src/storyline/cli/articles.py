@@ -345,6 +345,9 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     table.add_row(
         "published", f"{figures.first_published or '?'} .. {figures.last_published or '?'}"
     )
+    table.add_row("enriched", str(figures.enriched))
+    table.add_row("placed in events", str(figures.placed))
+    table.add_row("pending (not yet enriched or placed)", str(figures.pending))
     table.add_row("ingest runs", str(figures.runs))
     table.add_row("rejected inputs", str(figures.rejections))
     out.print(table)

@@ -114,7 +114,16 @@ def _widen(row: ClusterRow, day: str | None) -> ClusterRow:
 
 
 def cluster(store: Store, settings: Settings, *, progress: Progress | None = None) -> ClusterReport:
-    """Place every enriched, unplaced article into an event and a story."""
+    """Place every enriched, unplaced article into an event and a story.
+
+    The clusterer state is loaded, extended and saved back under the store's writer lock,
+    so two writers never start from the same state (the last save would drop the other's
+    placements)."""
+    with store.exclusive("cluster"):
+        return _cluster(store, settings, progress=progress)
+
+
+def _cluster(store: Store, settings: Settings, *, progress: Progress | None) -> ClusterReport:
     started = time.perf_counter()
     params = params_from_settings(settings)
     clusterer = OnlineClusterer(params, _load_state(store))
@@ -168,12 +177,13 @@ def recluster(
     store: Store, settings: Settings, *, progress: Progress | None = None
 ) -> ClusterReport:
     """Rebuild every placement from scratch; log each merge and split against the old ones."""
-    before = store.placements()
-    store.reset_clusters()
-    report = cluster(store, settings, progress=progress)
-    after = store.placements()
-    lines = _changes(before, after)
-    store.log_clusters(lines)
+    with store.exclusive("recluster"):
+        before = store.placements()
+        store.reset_clusters()
+        report = cluster(store, settings, progress=progress)
+        after = store.placements()
+        lines = _changes(before, after)
+        store.log_clusters(lines)
     return ClusterReport(
         report.articles,
         report.new_events,

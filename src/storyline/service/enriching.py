@@ -134,6 +134,11 @@ def enrich(
     Entities are made canonical across the store: each article's entities are resolved
     against the entities already known, and the store keeps the merged aliases.
     """
+    with store.exclusive("enrich"):
+        return _enrich(store, settings, progress=progress)
+
+
+def _enrich(store: Store, settings: Settings, *, progress: Progress | None) -> EnrichReport:
     from storyline.enrich.entities.canonical import EntityIndex
     from storyline.enrich.pipeline import build_pipeline, parse_stages
 

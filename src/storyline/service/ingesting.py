@@ -227,6 +227,19 @@ def ingest(
     ``ingest.batch_size`` articles is committed in one transaction, so a killed run
     keeps what it committed and a rerun completes the rest.
     """
+    with store.exclusive("ingest"):
+        return _ingest(store, paths, settings, options, progress=progress, stdin=stdin)
+
+
+def _ingest(
+    store: Store,
+    paths: Sequence[str],
+    settings: Settings,
+    options: IngestOptions | None,
+    *,
+    progress: Progress | None,
+    stdin: BinaryIO | None,
+) -> IngestReport:
     options = options or IngestOptions()
     run = RunMetadata(
         published=parse_date_option(options.published, "--published"),

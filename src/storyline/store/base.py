@@ -6,6 +6,7 @@ the same protocol later. Only modules under ``storyline.store`` hold SQL.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -48,12 +49,21 @@ class StoreStats:
     runs: int
     by_source: tuple[tuple[str, int], ...]
     by_format: tuple[tuple[str, int], ...]
+    enriched: int = 0  # articles with an enrichment (failed ones included)
+    placed: int = 0  # articles placed in an event
+    pending: int = 0  # stored but not yet enriched or not yet placed
 
 
 class Store(Protocol):
     """What a storyline store offers. One writer at a time; readers never block it."""
 
     def close(self) -> None: ...
+
+    def exclusive(self, purpose: str) -> contextlib.AbstractContextManager[None]:
+        """Hold the store's writer lock for one writing pass (``purpose``: ``ingest``,
+        ``enrich``, ``cluster``...): one at a time, across processes; a writer that waits
+        says for whom. Re-entrant within one store object; released if the holder dies."""
+        ...
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]: ...
 

@@ -7,6 +7,7 @@ transaction, so a crash or kill leaves the store as of the last committed batch.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -24,6 +25,7 @@ from storyline.models import Article, Edit, Enrichment, Entity, IngestReport, Re
 from storyline.store import clusters as _clusters
 from storyline.store import enrichments as _enrichments
 from storyline.store.base import ArticleFilter, StoredSignature, StoreStats
+from storyline.store.lock import Notice, WriterLock, print_notice
 from storyline.store.migrations import migrate
 
 _ARTICLE_COLUMNS = (
@@ -40,7 +42,14 @@ def _now() -> str:
 class SQLiteStore:
     """The default store: a single SQLite file (or memory, for tests)."""
 
-    def __init__(self, path: str | Path = "storyline.db", *, memory: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path = "storyline.db",
+        *,
+        memory: bool = False,
+        notice: Notice = print_notice,
+    ) -> None:
+        """``notice`` receives the line a writer says when it waits for another."""
         self.path = ":memory:" if memory else str(path)
         if not memory:
             parent = Path(self.path).expanduser().resolve().parent
@@ -63,11 +72,16 @@ class SQLiteStore:
                 f"cannot open the store {self.path!r}: {exc}; is it a storyline database?"
             ) from None
         self._write_lock = threading.Lock()
+        self._writer = WriterLock(None if memory else self.path + ".lock", notice)
 
     # --- plumbing ----------------------------------------------------------------------
 
     def close(self) -> None:
         self._conn.close()
+
+    def exclusive(self, purpose: str) -> contextlib.AbstractContextManager[None]:
+        """Hold the writer lock (a ``flock`` on ``<db>.lock``) for one writing pass."""
+        return self._writer.hold(purpose)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -353,6 +367,12 @@ class SQLiteStore:
             "SELECT format, COUNT(*) FROM articles GROUP BY format ORDER BY COUNT(*) DESC"
         ).fetchall()
         rejections = conn.execute("SELECT COUNT(*) FROM rejections").fetchone()[0]
+        enriched, placed, pending = conn.execute(
+            "SELECT COUNT(e.article_id), COUNT(p.article_id), "
+            "COALESCE(SUM(e.article_id IS NULL OR p.article_id IS NULL), 0) FROM articles a "
+            "LEFT JOIN enrichments e ON e.article_id = a.id "
+            "LEFT JOIN placements p ON p.article_id = a.id"
+        ).fetchone()
         runs = conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
         return StoreStats(
             articles=int(row[0]),
@@ -365,6 +385,9 @@ class SQLiteStore:
             runs=int(runs),
             by_source=tuple((str(s), int(n)) for s, n in by_source),
             by_format=tuple((str(f), int(n)) for f, n in by_format),
+            enriched=int(enriched),
+            placed=int(placed),
+            pending=int(pending),
         )
 
 
