@@ -41,8 +41,7 @@ def test_a_waiting_writer_names_the_holder(tmp_path: Path) -> None:
         textwrap.dedent(
             f"""
             import time
-            from storyline.cluster.online import state_from_dict
-from storyline.store.sqlite import SQLiteStore
+            from storyline.store.sqlite import SQLiteStore
             store = SQLiteStore({str(db)!r})
             with store.exclusive("cluster"):
                 print("holding", flush=True)
