@@ -193,6 +193,10 @@ def _read_file(path: Path, options: _Options) -> Iterator[Document | Rejection]:
         yield Rejection(origin, f"cannot read file: {_error_text(exc)}")
     except InputError as exc:  # a decompression bound
         yield Rejection(origin, str(exc))
+    except Exception as exc:  # a reader's bug on one file must not end the batch
+        yield Rejection(
+            origin, f"cannot read file: {_error_text(exc)}; the rest of this file was skipped"
+        )
 
 
 def _read_open_file(
@@ -386,7 +390,10 @@ def _read_bytes(
     if kind is None:
         yield Rejection(origin, _describe(data[:_HEAD]))
         return
-    yield from _read_whole(kind, data, origin, options, content_type=content_type, url=url)
+    try:
+        yield from _read_whole(kind, data, origin, options, content_type=content_type, url=url)
+    except Exception as exc:  # a reader's bug on one input must not end the batch
+        yield Rejection(origin, f"cannot read: {_error_text(exc)}; the rest was skipped")
 
 
 def _gunzip(data: bytes, max_bytes: int) -> bytes | None:

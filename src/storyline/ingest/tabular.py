@@ -367,7 +367,7 @@ def _text_stream(stream: BinaryIO) -> io.TextIOWrapper:
     buffered: Any = stream if hasattr(stream, "peek") else io.BufferedReader(stream)
     head = bytes(buffered.peek(4)[:4])
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return io.TextIOWrapper(buffered, encoding="utf-16", newline="")
+        return io.TextIOWrapper(buffered, encoding="utf-16", errors="replace", newline="")
     return io.TextIOWrapper(buffered, encoding="utf-8-sig", errors=CP1252_FALLBACK, newline="")
 
 
