@@ -65,6 +65,14 @@ def ingest(
         typer.Option("--field", help="JSONL/CSV field mapping OURS=THEIRS, e.g. text=body."),
     ] = None,
     fetch: Annotated[bool, typer.Option("--fetch", help="Allow fetching http(s) URLs.")] = False,
+    follow_links: Annotated[
+        bool,
+        typer.Option(
+            "--follow-links",
+            help="Follow symbolic links that point outside the folders given (off: such "
+            "links are rejected).",
+        ),
+    ] = False,
     no_enrich: Annotated[
         bool, typer.Option("--no-enrich", help="Do not enrich the new articles now.")
     ] = False,
@@ -80,7 +88,12 @@ def ingest(
             fail(f"--field takes OURS=THEIRS (e.g. text=body), got {item!r}")
         fields[ours.strip()] = theirs.strip()
     options = service.IngestOptions(
-        format=format, fields=fields, published=published, source=source, fetch=fetch
+        format=format,
+        fields=fields,
+        published=published,
+        source=source,
+        fetch=fetch,
+        follow_links=follow_links,
     )
     with open_store() as store, spinner("ingesting") as update:
         processed = service.run_ingest(
@@ -356,6 +369,9 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     table.add_row(
         "published", f"{figures.first_published or '?'} .. {figures.last_published or '?'}"
     )
+    table.add_row("enriched", str(figures.enriched))
+    table.add_row("placed in events", str(figures.placed))
+    table.add_row("pending (not yet enriched or placed)", str(figures.pending))
     table.add_row("ingest runs", str(figures.runs))
     table.add_row("rejected inputs", str(figures.rejections))
     out.print(table)

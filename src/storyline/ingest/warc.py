@@ -2,7 +2,8 @@
 
 Records that are not articles by the archive's normal structure (``warcinfo``,
 ``request``, ``metadata``, ``revisit``, responses that are not HTML, 1xx/3xx responses)
-are skipped without a word. HTML responses with HTTP status >= 400, records cut short
+are skipped without a word (a file with records but none an HTML response is rejected
+as a whole, so it never passes unnoticed). HTML responses with HTTP status >= 400, records cut short
 (``WARC-Truncated`` or fewer bytes than their ``Content-Length``) and records over
 ``ingest.max_bytes`` are rejected one by one. A corrupt archive (bad gzip member, broken
 record header) rejects the rest of the file with the reason; records already read stay.
@@ -44,7 +45,7 @@ _ARCHIVE_ERRORS: Final = (
 
 def read_warc(stream: BinaryIO, *, origin: str, max_bytes: int) -> Iterator[Document | Rejection]:
     """Yield a ``Document`` per HTML response in the (possibly gzipped) WARC ``stream``."""
-    number = 0
+    number = produced = 0
     archive = ArchiveIterator(stream, arc2warc=True)
     records = iter(archive)
     while True:
@@ -61,6 +62,12 @@ def read_warc(stream: BinaryIO, *, origin: str, max_bytes: int) -> Iterator[Docu
                     f"corrupt WARC archive after {number} record(s): a cut-off or unreadable "
                     "record at the end; the rest of this file was skipped",
                 )
+            elif produced == 0:
+                yield Rejection(
+                    origin,
+                    f"no article in this WARC file: none of its {number} record(s) is an "
+                    "HTML response",
+                )
             return
         except _ARCHIVE_ERRORS as exc:
             where = f"{origin}#{number + 1}" if number else origin
@@ -71,6 +78,7 @@ def read_warc(stream: BinaryIO, *, origin: str, max_bytes: int) -> Iterator[Docu
             )
             return
         if result is not None:
+            produced += 1
             yield result
 
 

@@ -116,9 +116,9 @@ def _widen(row: ClusterRow, day: str | None) -> ClusterRow:
 def cluster(store: Store, settings: Settings, *, progress: Progress | None = None) -> ClusterReport:
     """Place every enriched, unplaced article into an event and a story.
 
-    The clusterer state is one ordered stream: the store's ``"cluster"`` lock is held
-    from loading the state to the last save, so two processes clustering one shared
-    store take turns (the second places what the first left) and never interleave."""
+    The clusterer state is one ordered stream, loaded, extended and saved back under the
+    store's ``"cluster"`` writer lock, so two processes clustering one shared store take
+    turns (the second places what the first left) and never start from the same state."""
     with store.exclusive("cluster"):
         return _cluster(store, settings, progress=progress)
 
@@ -182,8 +182,8 @@ def recluster(
         store.reset_clusters()
         report = _cluster(store, settings, progress=progress)
         after = store.placements()
-    lines = _changes(before, after)
-    store.log_clusters(lines)
+        lines = _changes(before, after)
+        store.log_clusters(lines)
     return ClusterReport(
         report.articles,
         report.new_events,

@@ -6,8 +6,8 @@ implement it. Only modules under ``storyline.store`` hold SQL.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -49,12 +49,21 @@ class StoreStats:
     runs: int
     by_source: tuple[tuple[str, int], ...]
     by_format: tuple[tuple[str, int], ...]
+    enriched: int = 0  # articles with an enrichment (failed ones included)
+    placed: int = 0  # articles placed in an event
+    pending: int = 0  # stored but not yet enriched or not yet placed
 
 
 class Store(Protocol):
     """What a storyline store offers. One writer at a time; readers never block it."""
 
     def close(self) -> None: ...
+
+    def exclusive(self, purpose: str) -> contextlib.AbstractContextManager[None]:
+        """Hold the store's writer lock for one writing pass (``purpose``: ``ingest``,
+        ``enrich``, ``cluster``...): one at a time, across processes; a writer that waits
+        says for whom. Re-entrant within one store object; released if the holder dies."""
+        ...
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]: ...
 
@@ -177,9 +186,3 @@ class Store(Protocol):
     def rejections(self, run_id: int | None = None) -> Sequence[Rejection]: ...
 
     def stats(self) -> StoreStats: ...
-
-    def exclusive(self, purpose: str) -> AbstractContextManager[None]:
-        """Hold the lock named ``purpose`` for a block: one holder at a time among every
-        user of this store (clustering holds ``"cluster"`` from loading the clusterer
-        state to its last save)."""
-        ...
