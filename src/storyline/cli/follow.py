@@ -13,8 +13,9 @@ import typer
 from rich.markup import escape
 
 from storyline.cli.app import app, current_settings, open_store, out, print_json
+from storyline.models import Update
 from storyline.service import following, watching
-from storyline.store.follow import Subscription, Update
+from storyline.store.follow import Subscription
 
 follow_app = typer.Typer(help="Follow feeds, pages and folders, polled when due.")
 watch_app = typer.Typer(help="Watch a story, an entity or a query for updates.")

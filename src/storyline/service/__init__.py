@@ -23,7 +23,14 @@ from storyline.service.clustering import (
 from storyline.service.common import Progress, open_store, parse_date_option, worker_count
 from storyline.service.enriching import EnrichReport, enrich
 from storyline.service.ingesting import IngestOptions, ingest
-from storyline.service.narrating import Selection, compare, export, summary, timeline
+from storyline.service.narrating import (
+    Selection,
+    compare,
+    export,
+    story_feed,
+    summary,
+    timeline,
+)
 from storyline.service.processing import ProcessReport, run_ingest
 from storyline.service.reading import (
     get_article,
@@ -66,6 +73,7 @@ __all__ = [
     "run_ingest",
     "similar",
     "store_stats",
+    "story_feed",
     "summary",
     "timeline",
     "why",

@@ -24,13 +24,13 @@ from dataclasses import asdict, dataclass
 from typing import Any, Final
 
 from storyline.errors import FetchError, InputError
-from storyline.models import Article, Enrichment, Figure
+from storyline.models import Article, Enrichment, Figure, Update, UpdateCitation
 from storyline.narrate.compare import CompareOptions
 from storyline.narrate.compare_figures import compare_figures, quantity_key
 from storyline.service.common import now_iso, parse_date_option
 from storyline.settings import Settings
 from storyline.store.base import Store
-from storyline.store.follow import Citation, Update, Watch
+from storyline.store.follow import Watch
 
 WATCH_KINDS: Final = ("story", "entity", "query")
 _SENTENCE_END: Final = re.compile(r"[.!?](?=\s|$)|\n")
@@ -173,7 +173,7 @@ def _updates(
     lead = _sentence(article, 0)
     found: list[Update] = []
 
-    def add(kind: str, summary: str, key: str, *citations: Citation) -> None:
+    def add(kind: str, summary: str, key: str, *citations: UpdateCitation) -> None:
         found.append(Update(watch.id, story, kind, article.id, summary, citations, key))
 
     if new_event:
@@ -221,7 +221,7 @@ def _speaker_key(entity: str, name: str) -> str:
     return entity or name.strip().lower()
 
 
-def _sentence(article: Article, offset: int) -> Citation:
+def _sentence(article: Article, offset: int) -> UpdateCitation:
     """The sentence of ``article`` holding ``offset``, as a citation."""
     text = article.text
     start = 0
@@ -234,8 +234,8 @@ def _sentence(article: Article, offset: int) -> Citation:
     return _citation(article, start, end)
 
 
-def _citation(article: Article, start: int, end: int) -> Citation:
-    return Citation(
+def _citation(article: Article, start: int, end: int) -> UpdateCitation:
+    return UpdateCitation(
         article.id, start, end, article.text[start:end], article.source, article.published
     )
 

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection
+from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection, Update
 from storyline.store.clusters import ClusterProfile, ClusterRow, PlacementRow
-from storyline.store.follow import PollResult, Subscription, Update, Watch
+from storyline.store.follow import PollResult, Subscription, Watch
 
 
 @dataclass(frozen=True)

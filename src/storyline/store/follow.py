@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storyline.errors import InputError, NotFoundError
+from storyline.models import Update, UpdateCitation
 
 
 @dataclass(frozen=True)
@@ -59,33 +60,6 @@ class Watch:
     target: str
     webhook: str | None
     created_at: str
-
-
-@dataclass(frozen=True)
-class Citation:
-    """An article and the character span of what it says."""
-
-    article_id: str
-    start: int
-    end: int
-    text: str
-    source: str | None = None
-    published: str | None = None
-
-
-@dataclass(frozen=True)
-class Update:
-    """Something new in a watched story, cited to its article(s) and span(s)."""
-
-    watch_id: int
-    story_id: str | None
-    kind: str  # new_event | new_outlet | figure_conflict | figure_revision | new_speaker
-    article_id: str
-    summary: str
-    citations: tuple[Citation, ...]
-    key: str  # what makes it the same update (recorded once per watch)
-    at: str = ""
-    id: int = 0
 
 
 _SUB_COLUMNS = (
@@ -284,7 +258,7 @@ def updates(
             kind=row[3],
             article_id=row[4],
             summary=row[5],
-            citations=tuple(Citation(**c) for c in json.loads(row[6])),
+            citations=tuple(UpdateCitation(**c) for c in json.loads(row[6])),
             key=row[7],
             at=row[8],
         )
@@ -292,7 +266,7 @@ def updates(
     ]
 
 
-def _citations_json(citations: Sequence[Citation]) -> str:
+def _citations_json(citations: Sequence[UpdateCitation]) -> str:
     return json.dumps(
         [
             {

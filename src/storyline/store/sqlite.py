@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline.errors import NotFoundError, StoreError
-from storyline.models import Article, Edit, Enrichment, Entity, IngestReport, Rejection
+from storyline.models import Article, Edit, Enrichment, Entity, IngestReport, Rejection, Update
 from storyline.store import clusters as _clusters
 from storyline.store import enrichments as _enrichments
 from storyline.store import follow as _follow
@@ -341,7 +341,7 @@ class SQLiteStore:
         with self._write() as conn:
             _follow.remove_watch(conn, watch_id)
 
-    def add_updates(self, items: Sequence[_follow.Update], now: str) -> list[_follow.Update]:
+    def add_updates(self, items: Sequence[Update], now: str) -> list[Update]:
         with self._write() as conn:
             return _follow.add_updates(conn, items, now)
 
@@ -352,7 +352,7 @@ class SQLiteStore:
         story: str | None = None,
         watch: int | None = None,
         limit: int | None = None,
-    ) -> list[_follow.Update]:
+    ) -> list[Update]:
         return _follow.updates(self._conn, since=since, story=story, watch=watch, limit=limit)
 
     # --- runs and rejections -------------------------------------------------------------

@@ -137,6 +137,16 @@ def story(request: Request, store: StoreDep, story_id: str) -> Response:
     return HTMLResponse(cache.get(("story", *_signature(row)), build))
 
 
+@router.get("/stories/{story_id}/feed.atom")
+def story_feed(request: Request, store: StoreDep, story_id: str) -> Response:
+    """The story's Atom feed (one entry per event), linking back to this server."""
+    resolved = store.resolve_story(story_id)
+    if resolved is not None and resolved != story_id:
+        return RedirectResponse(f"/stories/{quote(resolved, safe='')}/feed.atom", status_code=301)
+    body = service.story_feed(store, story_id, base_url=str(request.base_url))
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 def article(
     request: Request, store: StoreDep, article_id: str, mark: str | None = None
