@@ -4,7 +4,7 @@ It serves an RSS feed whose items carry only a teaser (changing between polls as
 test adds items), the full article pages, a robots.txt, and the failure cases (500, a
 response slower than the test's timeout, a malformed feed). Every request is recorded
 with its path and its conditional headers; the feed honours ``If-None-Match`` and
-``If-Modified-Since`` with 304.
+``If-Modified-Since`` with 304. POSTs (webhook deliveries) are kept in ``posts``.
 """
 
 from __future__ import annotations
@@ -84,6 +84,7 @@ class NewsSite:
 
     feed_items: list[int] = field(default_factory=lambda: [0, 1])
     requests: list[Request] = field(default_factory=list)
+    posts: list[bytes] = field(default_factory=list)  # webhook deliveries to /hook
     page_delay: float = 0.0
     slow_seconds: float = 3.0
     base: str = ""
@@ -138,6 +139,12 @@ def _handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
             pass
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            with site.lock:
+                site.posts.append(self.rfile.read(length))
+            self._send(204 if self.path == "/hook" else 404, b"")
 
         def do_GET(self) -> None:
             with site.lock:

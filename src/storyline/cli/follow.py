@@ -201,10 +201,10 @@ def updates(
 
 
 def _update_lines(update: Update) -> str:
-    lines = [f"{update.at} [{update.kind}] story {update.story_id}: {escape(update.summary)}"]
+    lines = [f"{update.at} [{update.kind}] story {update.story_id}: {update.summary}"]
     for c in update.citations:
         lines.append(
-            f"  [{escape(c.source or '?')}, {c.published or 'undated'}, "
-            f"{c.article_id}:{c.start}-{c.end}] {escape(c.text)}"
+            f"  [{c.source or '?'}, {c.published or 'undated'}, "
+            f"{c.article_id}:{c.start}-{c.end}] {c.text}"
         )
-    return "\n".join(lines)
+    return escape("\n".join(lines))
