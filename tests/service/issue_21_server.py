@@ -88,6 +88,7 @@ class NewsSite:
     page_delay: float = 0.0
     slow_seconds: float = 3.0
     base: str = ""
+    link_prefix: str = "/articles/"  # "/private/" puts the pages where robots.txt forbids
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count(self, path: str) -> int:
@@ -101,7 +102,7 @@ class NewsSite:
             items.append(
                 "<item>"
                 f"<title>{html.escape(title)}</title>"
-                f"<link>{self.base}/articles/{number}.html</link>"
+                f"<link>{self.base}{self.link_prefix}{number}.html</link>"
                 f'<guid isPermaLink="false">urn:test:article:{number}</guid>'
                 f"<pubDate>{_rfc822(published)}</pubDate>"
                 f"<author>{html.escape(author)}</author>"
@@ -163,7 +164,7 @@ def _handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
                     self._send(304, b"", etag=etag, modified=modified)
                 else:
                     self._send(200, body, "application/rss+xml", etag=etag, modified=modified)
-            elif self.path.startswith("/articles/"):
+            elif self.path.startswith(("/articles/", "/private/")):
                 time.sleep(site.page_delay)
                 number = int(self.path.rsplit("/", 1)[1].split(".")[0])
                 self._send(200, site.page(number), "text/html; charset=utf-8")

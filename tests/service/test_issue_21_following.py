@@ -228,3 +228,43 @@ def test_follow_run_killed_with_sigterm_mid_poll_then_restarted_stores_every_ite
         assert report["stored"] == 3 - stopped_with
     urls = [url for url, _, _ in _articles(db)]
     assert sorted(urls) == sorted(f"{site.base}/articles/{n}.html" for n in range(3))
+
+
+def test_pages_that_robots_txt_disallows_are_not_fetched_and_the_poll_stays_incomplete() -> None:
+    settings = _settings(**{"enrich.on_ingest": False})
+    store = SQLiteStore(memory=True)
+    with serve(NewsSite(link_prefix="/private/")) as site:
+        sub = following.add_subscription(store, f"{site.base}/feed.xml", settings)
+        report = following.poll(store, settings).polls[0]
+        assert report.stored == 0 and not report.complete
+        assert all("robots.txt" in r.reason for r in report.rejected) and report.rejected
+        assert site.count("/private/0.html") == 0 and site.count("/robots.txt") == 1
+        # validators kept: the next poll reads the whole feed again, unconditionally
+        assert store.get_subscription(sub.id).etag is None
+        permissive = following.poll(store, settings.with_overrides({"follow.robots": False}))
+        assert permissive.stored == 2 and site.count("/private/0.html") == 1
+    store.close()
+
+
+def test_a_followed_page_is_stored_once_until_it_changes() -> None:
+    settings = _settings(**{"enrich.on_ingest": False})
+    store = SQLiteStore(memory=True)
+    with serve() as site:
+        following.add_subscription(store, f"{site.base}/articles/0.html", settings)
+        assert following.poll(store, settings).stored == 1
+        again = following.poll(store, settings).polls[0]
+        assert (again.stored, again.skipped, again.error) == (0, 1, None)
+    [article] = store.list_articles(ArticleFilter())
+    assert article.title == ARTICLES[0][0]
+    store.close()
+
+
+def test_the_host_limiter_spaces_requests_to_one_host() -> None:
+    from storyline.ingest.fetch import HostLimiter
+
+    waits: list[float] = []
+    limiter = HostLimiter(2.0, sleep=waits.append)
+    limiter.wait("http://a.example/1")
+    limiter.wait("http://b.example/1")  # another host: no wait
+    limiter.wait("http://a.example/2")
+    assert len(waits) == 1 and 1.9 < waits[0] <= 2.0
