@@ -115,6 +115,9 @@ def test_the_story_page_shows_what_is_new_since_the_last_visit(env: Path) -> Non
             assert "figure conflict" in later.text and "310 people" in later.text
             future = client.get(f"/stories/{story_id}?since=2999-01-01")
             assert "Nothing new in this story" in future.text
+            api = client.get("/api/updates", params={"story": story_id}).json()["items"]
+            assert any(u["kind"] == "figure_conflict" for u in api)
+            assert client.get("/api/updates", params={"since": "soon"}).status_code == 400
         finally:
             web.state.pool.close()
 
