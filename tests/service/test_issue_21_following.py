@@ -101,6 +101,13 @@ def test_follow_reads_pages_then_polls_conditionally_and_stores_only_new_items(
         listed = runner.invoke(app, ["follow", "list"])
         assert "stored 3" in listed.output and "last success 20" in listed.output
 
+        runner.invoke(app, ["follow", "add", f"{site.base}/broken.xml"])
+        failing = runner.invoke(app, ["follow", "run", "--once"])
+        assert failing.exit_code == 1  # a poll failed: recorded, and said by the exit code
+        assert "HTTP status 500" in failing.output and "not modified" in failing.output
+        listed = runner.invoke(app, ["follow", "list"])
+        assert "last error" in listed.output and "(1 in a row)" in listed.output
+
 
 def test_errors_are_recorded_backed_off_and_retried_while_others_are_polled() -> None:
     settings = _settings(**{"fetch.timeout": 0.5, "enrich.on_ingest": False})

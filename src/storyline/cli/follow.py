@@ -12,7 +12,14 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from storyline.cli.app import app, current_settings, open_store, out, print_json
+from storyline.cli.app import (
+    EXIT_REJECTED,
+    app,
+    current_settings,
+    open_store,
+    out,
+    print_json,
+)
 from storyline.models import Update
 from storyline.service import following, watching
 from storyline.store.follow import Subscription
@@ -76,7 +83,7 @@ def follow_run(
     as_json: JsonOpt = False,
 ) -> None:
     """Poll each subscription when it is due, until SIGINT/SIGTERM (the batch in hand is
-    finished first)."""
+    finished first). With --once, exit code 1 when a poll failed (recorded on it)."""
     stopping = threading.Event()
 
     def _stop(_signum: int, _frame: Any) -> None:
@@ -91,6 +98,8 @@ def follow_run(
                     store, settings, due_only=due, stop=stopping.is_set, status=_status
                 )
                 _print_report(report, as_json)
+                if any(p.error for p in report.polls):
+                    raise typer.Exit(EXIT_REJECTED)
             else:
                 following.run_forever(
                     store,
@@ -133,7 +142,8 @@ def _subscription_line(sub: Subscription) -> str:
         f"last success {sub.last_success or 'never'}",
     ]
     if sub.last_error:
-        parts.append(f"last error {sub.last_error_at}: {escape(sub.last_error)} x{sub.errors}")
+        failing = f" ({sub.errors} in a row)" if sub.errors else " (since recovered)"
+        parts.append(f"last error {sub.last_error_at}: {escape(sub.last_error)}{failing}")
     parts.append(f"next poll {sub.next_poll}")
     return "; ".join(parts)
 
