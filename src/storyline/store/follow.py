@@ -1,8 +1,11 @@
 """SQL for following sources and watching stories: subscriptions with their polling
 state, the items already seen, watches and the updates recorded for them.
 
-Plain SQL (no SQLite-only functions) so that another backend can mirror it; times are
-ISO 8601 UTC strings, which sort as text.
+Plain SQL (no SQLite-only functions; ``RETURNING`` and ``ON CONFLICT DO NOTHING``, which
+SQLite and PostgreSQL share) written with ``?`` placeholders: each function takes a
+DB-API connection, sqlite3's or psycopg's (whose ``%s`` placeholders :func:`_run`
+substitutes), so both stores run the same statements. Times are ISO 8601 UTC strings,
+which sort as text.
 """
 
 from __future__ import annotations
@@ -62,6 +65,16 @@ class Watch:
     created_at: str
 
 
+Connection = Any  # sqlite3.Connection or psycopg.Connection
+
+
+def _run(conn: Connection, sql: str, args: Sequence[Any] = ()) -> Any:
+    """Execute ``sql`` (``?`` placeholders) on either kind of connection."""
+    if not isinstance(conn, sqlite3.Connection):
+        sql = sql.replace("?", "%s")
+    return conn.execute(sql, tuple(args))
+
+
 _SUB_COLUMNS = (
     "id, target, kind, source, every_seconds, created_at, next_poll, last_poll, "
     "last_success, last_error, last_error_at, errors, etag, last_modified, stored"
@@ -69,35 +82,36 @@ _SUB_COLUMNS = (
 
 
 def add_subscription(
-    conn: sqlite3.Connection, target: str, kind: str, source: str | None, every: float, now: str
+    conn: Connection, target: str, kind: str, source: str | None, every: float, now: str
 ) -> int:
-    found = conn.execute("SELECT id FROM subscriptions WHERE target = ?", (target,)).fetchone()
+    found = _run(conn, "SELECT id FROM subscriptions WHERE target = ?", (target,)).fetchone()
     if found is not None:
         raise InputError(
             f"{target!r} is already followed (subscription {found[0]}); "
             f"`storyline follow remove {found[0]}` first to change it"
         )
-    cursor = conn.execute(
+    row = _run(
+        conn,
         "INSERT INTO subscriptions(target, kind, source, every_seconds, created_at, next_poll) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         (target, kind, source, every, now, now),
-    )
-    return int(cursor.lastrowid or 0)
+    ).fetchone()
+    return int(row[0])
 
 
-def subscriptions(conn: sqlite3.Connection, *, due: str | None = None) -> list[Subscription]:
+def subscriptions(conn: Connection, *, due: str | None = None) -> list[Subscription]:
     sql = f"SELECT {_SUB_COLUMNS} FROM subscriptions"
     args: list[Any] = []
     if due is not None:
         sql += " WHERE next_poll <= ?"
         args.append(due)
-    rows = conn.execute(sql + " ORDER BY next_poll, id", args)
+    rows = _run(conn, sql + " ORDER BY next_poll, id", args)
     return [Subscription(*row) for row in rows]
 
 
-def subscription(conn: sqlite3.Connection, subscription_id: int) -> Subscription:
-    row = conn.execute(
-        f"SELECT {_SUB_COLUMNS} FROM subscriptions WHERE id = ?", (subscription_id,)
+def subscription(conn: Connection, subscription_id: int) -> Subscription:
+    row = _run(
+        conn, f"SELECT {_SUB_COLUMNS} FROM subscriptions WHERE id = ?", (subscription_id,)
     ).fetchone()
     if row is None:
         raise NotFoundError(
@@ -106,63 +120,68 @@ def subscription(conn: sqlite3.Connection, subscription_id: int) -> Subscription
     return Subscription(*row)
 
 
-def remove_subscription(conn: sqlite3.Connection, subscription_id: int) -> None:
+def remove_subscription(conn: Connection, subscription_id: int) -> None:
     subscription(conn, subscription_id)
-    conn.execute("DELETE FROM seen_items WHERE subscription_id = ?", (subscription_id,))
-    conn.execute("DELETE FROM subscriptions WHERE id = ?", (subscription_id,))
+    _run(conn, "DELETE FROM seen_items WHERE subscription_id = ?", (subscription_id,))
+    _run(conn, "DELETE FROM subscriptions WHERE id = ?", (subscription_id,))
 
 
-def record_poll(conn: sqlite3.Connection, subscription_id: int, result: PollResult) -> None:
+def record_poll(conn: Connection, subscription_id: int, result: PollResult) -> None:
     if result.error is None:
-        conn.execute(
+        _run(
+            conn,
             "UPDATE subscriptions SET last_poll = ?, last_success = ?, next_poll = ?, "
             "errors = 0, stored = stored + ? WHERE id = ?",
             (result.at, result.at, result.next_poll, result.stored, subscription_id),
         )
     else:
-        conn.execute(
+        _run(
+            conn,
             "UPDATE subscriptions SET last_poll = ?, last_error = ?, last_error_at = ?, "
             "next_poll = ?, errors = errors + 1, stored = stored + ? WHERE id = ?",
             (result.at, result.error, result.at, result.next_poll, result.stored, subscription_id),
         )
     if not result.keep_validators:
-        conn.execute(
+        _run(
+            conn,
             "UPDATE subscriptions SET etag = ?, last_modified = ? WHERE id = ?",
             (result.etag, result.last_modified, subscription_id),
         )
 
 
-def seen_keys(conn: sqlite3.Connection, keys: Sequence[str]) -> set[str]:
+def seen_keys(conn: Connection, keys: Sequence[str]) -> set[str]:
     """Which of ``keys`` (``url:…``, ``guid:…``, ``hash:…``, ``file:…``) any subscription
     has already seen."""
     found: set[str] = set()
     for i in range(0, len(keys), 500):
         chunk = list(keys[i : i + 500])
         marks = ",".join("?" * len(chunk))
-        rows = conn.execute(f"SELECT item_key FROM seen_items WHERE item_key IN ({marks})", chunk)
+        rows = _run(conn, f"SELECT item_key FROM seen_items WHERE item_key IN ({marks})", chunk)
         found.update(row[0] for row in rows)
     return found
 
 
 def mark_seen(
-    conn: sqlite3.Connection,
+    conn: Connection,
     subscription_id: int,
     items: Iterable[tuple[str, str | None]],
     now: str,
 ) -> None:
-    conn.executemany(
-        "INSERT INTO seen_items(subscription_id, item_key, article_id, seen_at) "
-        "VALUES (?, ?, ?, ?) ON CONFLICT (subscription_id, item_key) DO NOTHING",
-        [(subscription_id, key, article_id, now) for key, article_id in items],
-    )
+    for key, article_id in items:
+        _run(
+            conn,
+            "INSERT INTO seen_items(subscription_id, item_key, article_id, seen_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (subscription_id, item_key) DO NOTHING",
+            (subscription_id, key, article_id, now),
+        )
 
 
-def stored_urls(conn: sqlite3.Connection, urls: Sequence[str]) -> set[str]:
+def stored_urls(conn: Connection, urls: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for i in range(0, len(urls), 500):
         chunk = list(urls[i : i + 500])
         marks = ",".join("?" * len(chunk))
-        rows = conn.execute(f"SELECT url FROM articles WHERE url IN ({marks})", chunk)
+        rows = _run(conn, f"SELECT url FROM articles WHERE url IN ({marks})", chunk)
         found.update(row[0] for row in rows)
     return found
 
@@ -170,41 +189,41 @@ def stored_urls(conn: sqlite3.Connection, urls: Sequence[str]) -> set[str]:
 # --- watches and updates -----------------------------------------------------------------
 
 
-def add_watch(
-    conn: sqlite3.Connection, kind: str, target: str, webhook: str | None, now: str
-) -> int:
-    found = conn.execute(
-        "SELECT id FROM watches WHERE kind = ? AND target = ?", (kind, target)
+def add_watch(conn: Connection, kind: str, target: str, webhook: str | None, now: str) -> int:
+    found = _run(
+        conn, "SELECT id FROM watches WHERE kind = ? AND target = ?", (kind, target)
     ).fetchone()
     if found is not None:
         raise InputError(f"{kind} {target!r} is already watched (watch {found[0]})")
-    cursor = conn.execute(
-        "INSERT INTO watches(kind, target, webhook, created_at) VALUES (?, ?, ?, ?)",
+    row = _run(
+        conn,
+        "INSERT INTO watches(kind, target, webhook, created_at) VALUES (?, ?, ?, ?) RETURNING id",
         (kind, target, webhook, now),
-    )
-    return int(cursor.lastrowid or 0)
+    ).fetchone()
+    return int(row[0])
 
 
-def watches(conn: sqlite3.Connection) -> list[Watch]:
-    rows = conn.execute("SELECT id, kind, target, webhook, created_at FROM watches ORDER BY id")
+def watches(conn: Connection) -> list[Watch]:
+    rows = _run(conn, "SELECT id, kind, target, webhook, created_at FROM watches ORDER BY id")
     return [Watch(*row) for row in rows]
 
 
-def remove_watch(conn: sqlite3.Connection, watch_id: int) -> None:
-    if conn.execute("SELECT id FROM watches WHERE id = ?", (watch_id,)).fetchone() is None:
+def remove_watch(conn: Connection, watch_id: int) -> None:
+    if _run(conn, "SELECT id FROM watches WHERE id = ?", (watch_id,)).fetchone() is None:
         raise NotFoundError(f"no watch with id {watch_id}; `storyline watch list` lists them")
-    conn.execute("DELETE FROM updates WHERE watch_id = ?", (watch_id,))
-    conn.execute("DELETE FROM watches WHERE id = ?", (watch_id,))
+    _run(conn, "DELETE FROM updates WHERE watch_id = ?", (watch_id,))
+    _run(conn, "DELETE FROM watches WHERE id = ?", (watch_id,))
 
 
-def add_updates(conn: sqlite3.Connection, items: Sequence[Update], now: str) -> list[Update]:
+def add_updates(conn: Connection, items: Sequence[Update], now: str) -> list[Update]:
     """Record the updates not recorded before (same watch and key); return those added."""
     added: list[Update] = []
     for item in items:
-        cursor = conn.execute(
+        row = _run(
+            conn,
             "INSERT INTO updates(watch_id, story_id, kind, article_id, summary, citations, "
             "dedupe_key, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (watch_id, dedupe_key) DO NOTHING",
+            "ON CONFLICT (watch_id, dedupe_key) DO NOTHING RETURNING id",
             (
                 item.watch_id,
                 item.story_id,
@@ -215,14 +234,14 @@ def add_updates(conn: sqlite3.Connection, items: Sequence[Update], now: str) -> 
                 item.key,
                 now,
             ),
-        )
-        if cursor.rowcount:
-            added.append(_with(item, at=now, id=int(cursor.lastrowid or 0)))
+        ).fetchone()
+        if row is not None:
+            added.append(_with(item, at=now, id=int(row[0])))
     return added
 
 
 def updates(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     since: str | None = None,
     story: str | None = None,
@@ -262,7 +281,7 @@ def updates(
             key=row[7],
             at=row[8],
         )
-        for row in conn.execute(sql, args)
+        for row in _run(conn, sql, args)
     ]
 
 
