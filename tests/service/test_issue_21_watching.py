@@ -104,6 +104,7 @@ def test_the_story_page_shows_what_is_new_since_the_last_visit(env: Path) -> Non
             first = client.get(f"/stories/{story_id}")
             assert first.status_code == 200
             assert "new-since" not in first.text  # nothing recorded, no earlier visit
+            assert 'type="application/atom+xml" title=' in first.text  # feed autodiscovery
             cookie = first.cookies.get("seen_" + story_id)
             assert cookie
             site.feed_items.append(2)
