@@ -405,6 +405,53 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         minimum=1000,
     ),
+    # issue 21: following sources, watches and updates
+    Setting(
+        "follow.every",
+        "30m",
+        "Default polling interval of a new subscription (`follow add --every`): a number "
+        "with s, m, h or d.",
+    ),
+    Setting(
+        "follow.host_interval",
+        1.0,
+        "Seconds between two requests to the same host while polling (per-host rate limit).",
+        float,
+        minimum=0,
+    ),
+    Setting(
+        "follow.max_backoff",
+        86_400.0,
+        "Longest wait (seconds) before retrying a failing subscription; the wait doubles "
+        "from its interval at each consecutive error.",
+        float,
+        minimum=1,
+    ),
+    Setting(
+        "follow.batch_size",
+        10,
+        "New articles of a poll cleaned, enriched and clustered together (then committed).",
+        int,
+        minimum=1,
+    ),
+    Setting(
+        "follow.teaser_words",
+        120,
+        "A feed item with fewer words than this is a teaser: its article page is fetched.",
+        int,
+        minimum=0,
+    ),
+    Setting(
+        "follow.robots",
+        True,
+        "Respect robots.txt for article pages fetched while following (off: ignore it).",
+        bool,
+    ),
+    Setting(
+        "follow.base_url",
+        "http://127.0.0.1:8000",
+        "Address of `storyline serve` that Atom feeds link back to (story pages).",
+    ),
 )
 
 _BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

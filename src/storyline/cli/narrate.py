@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline import service
-from storyline.cli.app import app, fail, open_store, out, print_json
+from storyline.cli.app import app, current_settings, fail, open_store, out, print_json
 from storyline.errors import StorylineError
 from storyline.narrate.compare import Comparison
 from storyline.narrate.summarize import SummaryOptions
@@ -183,7 +183,9 @@ def export(
     source: SourceOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="md, html or json.")] = "html",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="md, html, json or atom (a story's feed).")
+    ] = "html",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here (default: standard output).")
     ] = None,
@@ -191,7 +193,8 @@ def export(
     """Write a self-contained report: summary, timeline and comparison, all cited."""
     selection = _selection(story, event, article, query, source, since, until)
     with open_store() as store:
-        report = service.export(store, selection, format)
+        base_url = str(current_settings()["follow.base_url"])
+        report = service.export(store, selection, format, base_url=base_url)
     if output is None:
         out.file.write(report)
         return

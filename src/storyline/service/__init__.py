@@ -28,8 +28,23 @@ from storyline.service.common import (
     worker_count,
 )
 from storyline.service.enriching import EnrichReport, enrich
+from storyline.service.following import (
+    FollowReport,
+    PollReport,
+    add_subscription,
+    list_subscriptions,
+    poll,
+    remove_subscription,
+)
 from storyline.service.ingesting import IngestOptions, ingest
-from storyline.service.narrating import Selection, compare, export, summary, timeline
+from storyline.service.narrating import (
+    Selection,
+    compare,
+    export,
+    story_feed,
+    summary,
+    timeline,
+)
 from storyline.service.processing import ProcessReport, run_ingest
 from storyline.service.reading import (
     get_article,
@@ -39,17 +54,30 @@ from storyline.service.reading import (
     rejections,
     store_stats,
 )
+from storyline.service.watching import (
+    UpdatesReport,
+    add_watch,
+    list_updates,
+    list_watches,
+    record_updates,
+    remove_watch,
+)
 from storyline.store.base import ArticleFilter
 
 __all__ = [
     "ArticleFilter",
     "ClusterReport",
     "EnrichReport",
+    "FollowReport",
     "IngestOptions",
+    "PollReport",
     "ProcessReport",
     "Progress",
     "Selection",
     "Similarity",
+    "UpdatesReport",
+    "add_subscription",
+    "add_watch",
     "cluster",
     "cluster_article_ids",
     "cluster_details",
@@ -66,13 +94,21 @@ __all__ = [
     "list_entities",
     "list_events",
     "list_stories",
+    "list_subscriptions",
+    "list_updates",
+    "list_watches",
     "open_store",
     "parse_date_option",
+    "poll",
     "recluster",
+    "record_updates",
     "rejections",
+    "remove_subscription",
+    "remove_watch",
     "run_ingest",
     "similar",
     "store_stats",
+    "story_feed",
     "summary",
     "timeline",
     "why",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from storyline.errors import InputError
@@ -46,6 +46,11 @@ def parse_date_option(value: str | None, option: str) -> str | None:
             f"{option} must be an ISO date such as 2016-10-15 (or a datetime such as "
             f"2016-10-15T09:30:00+00:00), got {value!r}"
         ) from None
+
+
+def now_iso(now: datetime | None = None) -> str:
+    """An ISO 8601 UTC time (now, by default), as the store keeps follow and watch times."""
+    return (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def worker_count(settings: Settings, setting: str = "ingest.workers") -> int:

@@ -283,8 +283,6 @@ def _ingest(
         published=parse_date_option(options.published, "--published"),
         source=options.source.strip() if options.source and options.source.strip() else None,
     )
-    started = time.perf_counter()
-    run_id = store.start_run("ingest " + " ".join(paths))
     inputs = read_inputs(
         paths,
         settings=settings,
@@ -294,6 +292,25 @@ def _ingest(
         stdin=stdin,
         follow_links=options.follow_links,
     )
+    return ingest_inputs(
+        store, inputs, settings, run, command="ingest " + " ".join(paths), progress=progress
+    )
+
+
+def ingest_inputs(
+    store: Store,
+    inputs: Iterable[Document | Rejection],
+    settings: Settings,
+    run: RunMetadata | None = None,
+    *,
+    command: str,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Clean, dedupe and store documents already read (``ingest`` reads them from paths;
+    ``follow`` from feeds and pages), in batch transactions, as one recorded run."""
+    run = run or RunMetadata()
+    started = time.perf_counter()
+    run_id = store.start_run(command)
     deduper = _Deduper(store, float(settings["dedupe.threshold"]))
     rejected: list[Rejection] = []
     added_ids: list[str] = []

@@ -1,5 +1,6 @@
 """What ``storyline ingest`` and ``POST /api/ingest`` do: ingest, then (per settings)
-enrich the new articles and place them into events and stories."""
+enrich the new articles, place them into events and stories, and record what is new
+in the watched stories."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from storyline.models import IngestReport
 from storyline.service.clustering import ClusterReport, cluster
 from storyline.service.enriching import EnrichReport, enrich
 from storyline.service.ingesting import IngestOptions, ingest
+from storyline.service.watching import record_updates
 from storyline.settings import Settings
 from storyline.store.base import Store
 
@@ -22,6 +24,7 @@ class ProcessReport:
     ingested: IngestReport
     enriched: EnrichReport | None = None
     clustered: ClusterReport | None = None
+    updates: int = 0  # recorded for watches (``storyline watch``)
 
 
 def run_ingest(
@@ -50,4 +53,7 @@ def run_ingest(
     if not settings["cluster.on_ingest"]:
         return ProcessReport(ingested, enriched)
     clustered = cluster(store, settings, progress=lambda done, _: say(f"clustering: {done}"))
-    return ProcessReport(ingested, enriched, clustered)
+    recorded = record_updates(store, settings, ingested.article_ids)
+    for line in recorded.webhook_errors:
+        say(line)
+    return ProcessReport(ingested, enriched, clustered, len(recorded.added))
