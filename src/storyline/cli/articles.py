@@ -16,11 +16,13 @@ from storyline.cli.app import (
     current_settings,
     err,
     fail,
+    is_narrow,
     open_store,
     out,
     print_json,
-    spinner,
+    progress,
 )
+from storyline.display import UNDATED, display_date, source_label
 from storyline.errors import StorylineError
 from storyline.models import Enrichment
 from storyline.settings import SETTINGS, settings_markdown
@@ -72,7 +74,10 @@ def ingest(
     options = service.IngestOptions(
         format=format, fields=fields, published=published, source=source, fetch=fetch
     )
-    with open_store() as store, spinner("ingesting") as update:
+    missing = service.missing_paths(paths)
+    if missing:
+        fail(f"no such file or folder: {', '.join(repr(p) for p in missing)}; nothing was read")
+    with open_store(create=True) as store, progress() as update:
         processed = service.run_ingest(
             store,
             paths,
@@ -155,14 +160,25 @@ def articles(
     if as_json:
         print_json([jsonview.article_summary(a) for a in found])
         return
+    if not found:
+        filtered = any((source, since, until, query, offset))
+        out.print("no articles match" if filtered else "no articles yet: `storyline ingest PATH`")
+        return
     table = Table("id", "published", "source", "title", "words")
     for a in found:
         title = escape(a.headline(60))
         if a.duplicate_of:
             title += f" [dim](copy of {escape(a.duplicate_of)})[/dim]"
         table.add_row(
-            escape(a.id), a.published or "?", escape(a.source or "?"), title, str(a.words)
+            escape(a.id),
+            display_date(a.published) or UNDATED,
+            escape(source_label(a.source)),
+            title,
+            str(a.words),
         )
+    for column in table.columns[:2]:
+        column.no_wrap = True
+        column.overflow = "fold"
     out.print(table)
 
 
@@ -187,8 +203,8 @@ def show(
         ("id", article.id),
         ("title", article.title),
         ("source", article.source),
-        ("published", article.published),
-        ("updated", article.updated),
+        ("published", _with_time(article.published)),
+        ("updated", _with_time(article.updated)),
         ("authors", ", ".join(article.authors)),
         ("contributors", ", ".join(article.contributors)),
         ("dateline", article.dateline),
@@ -223,6 +239,12 @@ def show(
         out.print(escape(article.raw))
 
 
+def _with_time(value: str | None) -> str | None:
+    """The display date, with the stored value beside it when that holds a time."""
+    shown = display_date(value)
+    return shown if shown == value else f"{shown} (stored {value})"
+
+
 def _show_enrichment(item: Enrichment) -> None:
     if item.entities:
         table = Table("entity", "type", "attributes", title="Entities", title_justify="left")
@@ -239,7 +261,7 @@ def _show_enrichment(item: Enrichment) -> None:
     if item.quotes:
         table = Table("speaker", "cue", "quote", "kind", title="Quotes", title_justify="left")
         for q in item.quotes:
-            table.add_row(escape(q.speaker or "?"), escape(q.cue), escape(q.text), q.kind)
+            table.add_row(escape(q.speaker or "unknown"), escape(q.cue), escape(q.text), q.kind)
         out.print(table)
     if item.figures:
         table = Table(
@@ -272,11 +294,11 @@ def _show_enrichment(item: Enrichment) -> None:
 @app.command()
 def enrich(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Enrich every article not enriched yet: entities, times, quotes, figures, places."""
-    with open_store() as store, spinner("enriching") as update:
+    with open_store() as store, progress() as update:
         report = service.enrich(
             store,
             current_settings(),
-            progress=lambda done, _: update(f"enriching: {done} articles"),
+            progress=lambda done, total: update("enriching", done, total),
         )
     if as_json:
         print_json(
@@ -304,6 +326,10 @@ def entities(
     if as_json:
         print_json([jsonview.entity_count(e, m, a) for e, m, a in rows])
         return
+    if not rows:
+        kind = f"{type} " if type else ""
+        out.print(f"no {kind}entities yet: `storyline enrich` finds them")
+        return
     table = Table("entity", "type", "mentions", "articles", "aliases")
     for entity, mentions, articles_count in rows:
         table.add_row(
@@ -330,7 +356,9 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     table.add_row("outlets", str(figures.sources))
     table.add_row("words", str(figures.words))
     table.add_row(
-        "published", f"{figures.first_published or '?'} .. {figures.last_published or '?'}"
+        "published",
+        f"{display_date(figures.first_published) or '?'} .. "
+        f"{display_date(figures.last_published) or '?'}",
     )
     table.add_row("ingest runs", str(figures.runs))
     table.add_row("rejected inputs", str(figures.rejections))
@@ -351,6 +379,9 @@ def rejected(
         items = service.rejections(store)
     if as_json:
         print_json([jsonview.rejection(r) for r in items])
+        return
+    if not items:
+        out.print("no rejected inputs")
         return
     for item in items:
         out.print(f"{escape(item.origin)}: {escape(item.reason)}")
@@ -381,7 +412,17 @@ def settings_command(
     if as_json:
         print_json(rows)
         return
+    if is_narrow():
+        for row in rows:
+            changed = "" if row["value"] == row["default"] else f" (default {row['default']})"
+            out.print(f"[bold]{row['name']}[/bold] = {escape(str(row['value']))}{escape(changed)}")
+            out.print(f"  env {row['env']}")
+            out.print(f"  {escape(row['help'])}")
+        return
     table = Table("setting", "value", "env", "help")
     for row in rows:
         table.add_row(row["name"], escape(str(row["value"])), row["env"], escape(row["help"]))
+    for column in (table.columns[0], table.columns[2]):
+        column.no_wrap = True
+        column.overflow = "fold"
     out.print(table)

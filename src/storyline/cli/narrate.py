@@ -12,6 +12,7 @@ from rich.table import Table
 
 from storyline import service
 from storyline.cli.app import app, fail, open_store, out, print_json
+from storyline.display import UNDATED, display_date, source_label
 from storyline.errors import StorylineError
 from storyline.narrate.compare import Comparison
 from storyline.narrate.summarize import SummaryOptions
@@ -54,7 +55,8 @@ def _selection(
 
 
 def _cite(sentence: CitedSentence) -> str:
-    where = f"{sentence.source or '?'}, {sentence.published or 'undated'}; {sentence.article_id}"
+    when = display_date(sentence.published) or UNDATED
+    where = f"{source_label(sentence.source)}, {when}; {sentence.article_id}"
     return f"[dim][{escape(where)} {sentence.start}-{sentence.end}][/dim]"
 
 
@@ -93,7 +95,7 @@ def timeline(
         for sentence in entry.sentences:
             reported = ""
             if sentence.published and not sentence.published.startswith(entry.date):
-                reported = f" [dim](reported {escape(sentence.published)})[/dim]"
+                reported = f" [dim](reported {display_date(sentence.published)})[/dim]"
             out.print(f"  {escape(sentence.text)}{reported} {_cite(sentence)}")
 
 

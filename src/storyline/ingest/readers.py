@@ -85,16 +85,29 @@ def read_inputs(
 ) -> Iterator[Document | Rejection]:
     """Read every input in ``paths`` (files, folders, URLs with ``fetch``, ``-`` = stdin).
 
-    Raises ``UnsupportedFormatError`` for an unknown ``format`` and ``InputError`` for a
-    bad ``fields`` mapping, before reading anything; every other problem is a
-    ``Rejection`` in the output.
+    Raises ``UnsupportedFormatError`` for an unknown ``format``, ``InputError`` for a
+    bad ``fields`` mapping or a path that does not exist (a mistyped argument, not
+    data), before reading anything; every other problem is a ``Rejection`` in the output.
     """
+    missing = missing_paths(paths)
+    if missing:
+        listed = ", ".join(repr(p) for p in missing[:5]) + (" ..." if len(missing) > 5 else "")
+        raise InputError(f"no such file or folder: {listed}; nothing was read")
     if format is not None and format not in FORMATS:
         raise UnsupportedFormatError(
             f"unknown input format {format!r}; choose one of: {', '.join(FORMATS)}"
         )
     options = _Options(settings, format, check_fields(fields), fetch)
     return _read_all(paths, options, stdin)
+
+
+def missing_paths(paths: Sequence[str]) -> list[str]:
+    """The paths of ``paths`` (not ``-``, not URLs) that name no file or folder."""
+    return [
+        path
+        for path in paths
+        if path != "-" and not _URL.match(path) and not os.path.lexists(Path(path).expanduser())
+    ]
 
 
 def _read_all(

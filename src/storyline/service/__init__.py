@@ -6,6 +6,7 @@ Import it as one module: ``from storyline import service; service.ingest(...)``.
 
 from __future__ import annotations
 
+from storyline.ingest.readers import missing_paths
 from storyline.service.clustering import (
     ClusterReport,
     Similarity,
@@ -20,7 +21,13 @@ from storyline.service.clustering import (
     similar,
     why,
 )
-from storyline.service.common import Progress, open_store, parse_date_option, worker_count
+from storyline.service.common import (
+    Progress,
+    open_store,
+    parse_date_option,
+    store_exists,
+    worker_count,
+)
 from storyline.service.enriching import EnrichReport, enrich
 from storyline.service.ingesting import IngestOptions, ingest
 from storyline.service.narrating import Selection, compare, export, summary, timeline
@@ -59,12 +66,14 @@ __all__ = [
     "list_entities",
     "list_events",
     "list_stories",
+    "missing_paths",
     "open_store",
     "parse_date_option",
     "recluster",
     "rejections",
     "run_ingest",
     "similar",
+    "store_exists",
     "store_stats",
     "summary",
     "timeline",

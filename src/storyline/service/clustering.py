@@ -31,7 +31,8 @@ from storyline.cluster.online import (
 )
 from storyline.cluster.params import params_from_settings
 from storyline.cluster.placement import Placement
-from storyline.errors import NotFoundError, StoreError
+from storyline.display import id_key
+from storyline.errors import InputError, NotFoundError, StoreError
 from storyline.models import Article
 from storyline.service.common import Progress
 from storyline.service.consolidation import consolidate
@@ -120,6 +121,7 @@ def cluster(store: Store, settings: Settings, *, progress: Progress | None = Non
     clusterer = OnlineClusterer(params, _load_state(store))
     names = {e.key: e.name for e in store.all_entities()}
     done = new_events = new_stories = 0
+    total = len(store.unclustered_ids(2**62)) if progress is not None else 0
     touched: set[str] = set()
     while ids := store.unclustered_ids(_BATCH):
         rows = _Rows(store)
@@ -149,7 +151,7 @@ def cluster(store: Store, settings: Settings, *, progress: Progress | None = Non
         )
         done += len(placements)
         if progress is not None:
-            progress(done, 0)
+            progress(done, max(total, done))
     found = consolidate(store, clusterer, touched, names)
     if found.log:
         store.save_clusters(
@@ -224,14 +226,36 @@ def cluster_title(store: Store, *, story: str | None, event: str | None) -> str:
     return get_cluster(store, kind, cluster_id or "").title
 
 
-def list_stories(store: Store, *, limit: int | None = 50) -> Sequence[ClusterRow]:
-    return store.list_clusters("story", limit=limit)
+STORY_ORDERS = ("recent", "size", "id")
+
+
+def _ordered(rows: Sequence[ClusterRow], sort: str, limit: int | None) -> Sequence[ClusterRow]:
+    if sort not in STORY_ORDERS:
+        raise InputError(f"unknown order {sort!r}; choose one of: {', '.join(STORY_ORDERS)}")
+    if sort == "size":
+        rows = sorted(rows, key=lambda r: (-r.articles, id_key(r.id)))
+    elif sort == "id":
+        rows = sorted(rows, key=lambda r: id_key(r.id))
+    return rows if limit is None else rows[:limit]
+
+
+def list_stories(
+    store: Store, *, limit: int | None = 50, sort: str = "recent"
+) -> Sequence[ClusterRow]:
+    """Stories, most recently active first (``sort`` "recent"), largest first ("size") or
+    by id ("id"), ids ordered by their numbers (story-2 before story-19)."""
+    if sort == "recent":
+        return store.list_clusters("story", limit=limit)
+    return _ordered(store.list_clusters("story", limit=None), sort, limit)
 
 
 def list_events(
-    store: Store, *, story: str | None = None, limit: int | None = 50
+    store: Store, *, story: str | None = None, limit: int | None = 50, sort: str = "recent"
 ) -> Sequence[ClusterRow]:
-    return store.list_clusters("event", story=story, limit=limit)
+    """Events (of one ``story``), in the orders of :func:`list_stories`."""
+    if sort == "recent":
+        return store.list_clusters("event", story=story, limit=limit)
+    return _ordered(store.list_clusters("event", story=story, limit=None), sort, limit)
 
 
 def cluster_profiles(

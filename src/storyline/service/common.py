@@ -7,17 +7,31 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 
-from storyline.errors import InputError
+from storyline.errors import InputError, StoreError
 from storyline.settings import Settings
 from storyline.store.base import Store
 from storyline.store.sqlite import SQLiteStore
 
-Progress = Callable[[int, int], None]  # (articles done, rejected so far)
+# (articles done, total to do) for enrich and cluster; (articles done, rejected so far)
+# for ingest, which reads a stream of unknown length
+Progress = Callable[[int, int], None]
 
 
-def open_store(settings: Settings) -> Store:
-    """Open (creating and migrating when needed) the store named by the ``db`` setting."""
-    return SQLiteStore(Path(settings["db"]).expanduser())
+def store_exists(settings: Settings) -> bool:
+    """Whether the store named by the ``db`` setting exists already."""
+    return Path(settings["db"]).expanduser().exists()
+
+
+def open_store(settings: Settings, *, create: bool = True) -> Store:
+    """Open (migrating when needed) the store named by the ``db`` setting; a store that
+    does not exist yet is created when ``create``, else ``StoreError`` says so."""
+    path = Path(settings["db"]).expanduser()
+    if not create and not path.exists():
+        raise StoreError(
+            f"no store at {str(path)!r}: check --db (or STORYLINE_DB); "
+            "`storyline ingest PATH` creates a store"
+        )
+    return SQLiteStore(path)
 
 
 def parse_date_option(value: str | None, option: str) -> str | None:

@@ -17,6 +17,8 @@ from storyline.service.common import (
 from storyline.settings import Settings
 from storyline.store.base import Store
 
+_ALL = 2**62  # a limit that lists every id
+
 # --- enrichment ---------------------------------------------------------------------------
 
 
@@ -108,6 +110,7 @@ def enrich(
     started = time.perf_counter()
     index = EntityIndex(store.all_entities())
     done = 0
+    total = len(store.unenriched_ids(_ALL)) if progress is not None else 0
     producer = ""
     timings: dict[str, float] = {}
     for chunk, chunk_timings in _enriched_chunks(store, settings, stage_names):
@@ -126,5 +129,5 @@ def enrich(
         add_timings(timings, {"store": time.perf_counter() - store_started})
         done += len(results)
         if progress is not None:
-            progress(done, 0)
+            progress(done, max(total, done))
     return EnrichReport(done, time.perf_counter() - started, producer, timings)

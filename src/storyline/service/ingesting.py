@@ -206,7 +206,6 @@ def ingest(
         source=options.source.strip() if options.source and options.source.strip() else None,
     )
     started = time.perf_counter()
-    run_id = store.start_run("ingest " + " ".join(paths))
     inputs = read_inputs(
         paths,
         settings=settings,
@@ -215,6 +214,7 @@ def ingest(
         fetch=options.fetch,
         stdin=stdin,
     )
+    run_id = store.start_run("ingest " + " ".join(paths))
     deduper = _Deduper(store, float(settings["dedupe.threshold"]))
     rejected: list[Rejection] = []
     added_ids: list[str] = []

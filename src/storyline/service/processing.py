@@ -14,7 +14,8 @@ from storyline.service.ingesting import IngestOptions, ingest
 from storyline.settings import Settings
 from storyline.store.base import Store
 
-Status = Callable[[str], None]  # a line saying what is happening now
+# (stage, articles done, total: 0 when not known) -- "ingesting", "enriching", "clustering"
+Status = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -35,19 +36,21 @@ def run_ingest(
     stdin: BinaryIO | None = None,
 ) -> ProcessReport:
     """Ingest ``paths``; then enrich (``enrich.on_ingest``) and cluster (``cluster.on_ingest``)."""
-    say = status or (lambda _line: None)
+    say = status or (lambda _stage, _done, _total: None)
     ingested = ingest(
         store,
         paths,
         settings,
         options,
-        progress=lambda done, rejected: say(f"ingesting: {done} articles, {rejected} rejected"),
+        progress=lambda done, _rejected: say("ingesting", done, 0),
         stdin=stdin,
     )
     if not (enrich_new and settings["enrich.on_ingest"]):
         return ProcessReport(ingested)
-    enriched = enrich(store, settings, progress=lambda done, _: say(f"enriching: {done} articles"))
+    enriched = enrich(store, settings, progress=lambda done, total: say("enriching", done, total))
     if not settings["cluster.on_ingest"]:
         return ProcessReport(ingested, enriched)
-    clustered = cluster(store, settings, progress=lambda done, _: say(f"clustering: {done}"))
+    clustered = cluster(
+        store, settings, progress=lambda done, total: say("clustering", done, total)
+    )
     return ProcessReport(ingested, enriched, clustered)

@@ -10,6 +10,7 @@ from typing import TypeVar
 from markupsafe import Markup
 
 from storyline import service
+from storyline.display import UNKNOWN_SOURCE
 from storyline.errors import InputError
 from storyline.models import Article, Figure, Quote
 from storyline.narrate.compare import Comparison, Report
@@ -85,7 +86,7 @@ def story_view(store: Store, row: ClusterRow) -> StoryView:
     summary = _attempt(lambda: service.summary(store, selection), problems)
     timeline = _attempt(lambda: service.timeline(store, selection), problems)
     comparison = _attempt(lambda: service.compare(store, selection), problems)
-    outlets = sorted({a.source or "unknown outlet" for a in articles})
+    outlets = sorted({a.source or UNKNOWN_SOURCE for a in articles})
     colours = {o: _PALETTE[i % len(_PALETTE)] for i, o in enumerate(outlets)}
     # timeline_svg escapes every piece of text it draws (storyline.narrate.export_html).
     svg = Markup(timeline_svg(timeline, colours)) if timeline is not None else None
