@@ -31,7 +31,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_REJECTED = 1
 EXIT_ERROR = 2
@@ -63,7 +63,7 @@ def open_store(*, create: bool = False) -> Iterator[Store]:
             store = service.open_store(settings, create=True)
             err.print(f"created a new store {escape(str(settings['db']))}")
         else:
-            store = service.open_store(settings)
+            store = service.open_store(settings, create=False)
     except StorylineError as exc:
         fail(str(exc))
     try:
@@ -80,6 +80,11 @@ WIDE = 120  # below this terminal width, listings print one block per row, not a
 def is_narrow() -> bool:
     """Whether standard output is too narrow for the wide tables (``COLUMNS`` counts)."""
     return out.width < WIDE
+
+
+def print_wrapped(text: str) -> None:
+    """A line (rich markup) wrapped at word boundaries to the terminal width."""
+    out.print(text, soft_wrap=False, overflow="fold")
 
 
 def print_json(data: Any) -> None:

@@ -20,6 +20,7 @@ from storyline.cli.app import (
     open_store,
     out,
     print_json,
+    print_wrapped,
     progress,
 )
 from storyline.display import UNDATED, display_date, source_label
@@ -415,9 +416,11 @@ def settings_command(
     if is_narrow():
         for row in rows:
             changed = "" if row["value"] == row["default"] else f" (default {row['default']})"
-            out.print(f"[bold]{row['name']}[/bold] = {escape(str(row['value']))}{escape(changed)}")
-            out.print(f"  env {row['env']}")
-            out.print(f"  {escape(row['help'])}")
+            print_wrapped(
+                f"[bold]{row['name']}[/bold] = {escape(str(row['value']))}{escape(changed)}"
+            )
+            print_wrapped(f"  env {row['env']}")
+            print_wrapped(f"  {escape(row['help'])}")
         return
     table = Table("setting", "value", "env", "help")
     for row in rows:

@@ -18,6 +18,7 @@ from storyline.cli.app import (
     open_store,
     out,
     print_json,
+    print_wrapped,
     progress,
 )
 from storyline.display import UNKNOWN_SOURCE, display_date, id_key
@@ -139,12 +140,12 @@ def _print_blocks(details: list[ClusterDetail]) -> None:
             counts += f", {row.events} events"
         elif row.story_id:
             counts += f", story {row.story_id}"
-        out.print(f"[bold]{row.id}[/bold]  {escape(row.title)}")
-        out.print(f"  {counts}, {_span(row)}")
+        print_wrapped(f"[bold]{row.id}[/bold]  {escape(row.title)}")
+        print_wrapped(f"  {counts}, {_span(row)}")
         if profile.outlets:
-            out.print(f"  outlets: {escape(_outlets(profile))}")
+            print_wrapped(f"  outlets: {escape(_outlets(profile))}")
         if profile.entities:
-            out.print(f"  top entities: {escape(_entities(profile))}")
+            print_wrapped(f"  top entities: {escape(_entities(profile))}")
 
 
 @app.command()

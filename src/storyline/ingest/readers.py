@@ -89,15 +89,15 @@ def read_inputs(
     bad ``fields`` mapping or a path that does not exist (a mistyped argument, not
     data), before reading anything; every other problem is a ``Rejection`` in the output.
     """
-    missing = missing_paths(paths)
-    if missing:
-        listed = ", ".join(repr(p) for p in missing[:5]) + (" ..." if len(missing) > 5 else "")
-        raise InputError(f"no such file or folder: {listed}; nothing was read")
     if format is not None and format not in FORMATS:
         raise UnsupportedFormatError(
             f"unknown input format {format!r}; choose one of: {', '.join(FORMATS)}"
         )
     options = _Options(settings, format, check_fields(fields), fetch)
+    missing = missing_paths(paths)
+    if missing:
+        listed = ", ".join(repr(p) for p in missing[:5]) + (" ..." if len(missing) > 5 else "")
+        raise InputError(f"no such file or folder: {listed}; nothing was read")
     return _read_all(paths, options, stdin)
 
 
