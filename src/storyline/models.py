@@ -145,6 +145,10 @@ class IngestReport:
     seconds: float = 0.0
     stage_seconds: Mapping[str, float] = field(default_factory=dict)
     article_ids: tuple[str, ...] = ()
+    # records passed over as not articles ("file: reason" -> count), e.g. WARC responses
+    # that are not HTML; and run-wide warnings (fields of JSONL/CSV records not read)
+    skipped: Mapping[str, int] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
 
 # --- enrichment -----------------------------------------------------------------------

@@ -121,6 +121,10 @@ def ingest(
             )
             for line in clustered.log:
                 out.print(f"  {escape(line)}")
+        for reason, count in report.skipped.items():
+            err.print(f"[dim]skipped {count} × {escape(reason)}[/dim]")
+        for warning in report.warnings:
+            err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
         for rejection in report.rejected:
             err.print(
                 f"[yellow]rejected[/yellow] {escape(rejection.origin)}: {escape(rejection.reason)}",

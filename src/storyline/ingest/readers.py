@@ -33,6 +33,7 @@ from typing import BinaryIO, Final
 from storyline.errors import FetchError, InputError, UnsupportedFormatError
 from storyline.ingest.decode import declared_html_charset, decode_bytes, sniff_binary
 from storyline.ingest.feeds import read_feed
+from storyline.ingest.notes import ReadNotes
 from storyline.ingest.tabular import check_fields, read_csv, read_jsonl
 from storyline.ingest.warc import read_warc
 from storyline.models import Document, Rejection
@@ -68,6 +69,7 @@ class _Options:
     format: str | None
     fields: Mapping[str, str]
     fetch: bool
+    notes: ReadNotes
 
     @property
     def max_bytes(self) -> int:
@@ -82,8 +84,12 @@ def read_inputs(
     fields: Mapping[str, str] | None = None,
     fetch: bool = False,
     stdin: BinaryIO | None = None,
+    notes: ReadNotes | None = None,
 ) -> Iterator[Document | Rejection]:
     """Read every input in ``paths`` (files, folders, URLs with ``fetch``, ``-`` = stdin).
+
+    What is passed over without a rejection (record fields no field reads, WARC records
+    that are not HTML pages) is gathered in ``notes`` for the run's report.
 
     Raises ``UnsupportedFormatError`` for an unknown ``format``, ``InputError`` for a
     bad ``fields`` mapping or a path that does not exist (a mistyped argument, not
@@ -93,7 +99,9 @@ def read_inputs(
         raise UnsupportedFormatError(
             f"unknown input format {format!r}; choose one of: {', '.join(FORMATS)}"
         )
-    options = _Options(settings, format, check_fields(fields), fetch)
+    options = _Options(
+        settings, format, check_fields(fields), fetch, notes if notes is not None else ReadNotes()
+    )
     missing = missing_paths(paths)
     if missing:
         listed = ", ".join(repr(p) for p in missing[:5]) + (" ..." if len(missing) > 5 else "")
@@ -218,7 +226,9 @@ def _read_open_file(
     head = handle.read(_HEAD)
     handle.seek(0)
     if kind == "warc" or (kind is None and head.startswith(b"WARC/")):
-        yield from read_warc(handle, origin=origin, max_bytes=options.max_bytes)
+        yield from read_warc(
+            handle, origin=origin, max_bytes=options.max_bytes, notes=options.notes
+        )
         return
     stream: BinaryIO = handle
     if head.startswith(b"\x1f\x8b"):
@@ -226,7 +236,9 @@ def _read_open_file(
         head = stream.read(_HEAD)
         stream.seek(0)
         if kind is None and head.startswith(b"WARC/"):
-            yield from read_warc(handle, origin=origin, max_bytes=options.max_bytes)
+            yield from read_warc(
+                handle, origin=origin, max_bytes=options.max_bytes, notes=options.notes
+            )
             return
     elif gzipped and options.format is None:
         yield Rejection(origin, "named .gz but not gzip-compressed data")
@@ -264,7 +276,11 @@ def _read_stream(
 ) -> Iterator[Document | Rejection]:
     if kind == "jsonl":
         items = read_jsonl(
-            stream, origin=origin, fields=options.fields, max_bytes=options.max_bytes
+            stream,
+            origin=origin,
+            fields=options.fields,
+            max_bytes=options.max_bytes,
+            notes=options.notes,
         )
     elif kind == "csv":
         delimiter = "\t" if tsv else None
@@ -274,9 +290,10 @@ def _read_stream(
             fields=options.fields,
             max_bytes=options.max_bytes,
             delimiter=delimiter,
+            notes=options.notes,
         )
     else:
-        items = read_warc(stream, origin=origin, max_bytes=options.max_bytes)
+        items = read_warc(stream, origin=origin, max_bytes=options.max_bytes, notes=options.notes)
     count = 0
     try:
         for item in items:

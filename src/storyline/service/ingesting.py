@@ -10,6 +10,7 @@ from itertools import chain, islice
 from typing import BinaryIO
 
 from storyline.ingest.dedupe import similarity
+from storyline.ingest.notes import ReadNotes
 from storyline.ingest.pipeline import Prepared, RunMetadata, prepare_many, with_duplicate
 from storyline.ingest.readers import read_inputs
 from storyline.models import Article, Document, IngestReport, Rejection
@@ -206,6 +207,7 @@ def ingest(
         source=options.source.strip() if options.source and options.source.strip() else None,
     )
     started = time.perf_counter()
+    notes = ReadNotes()
     inputs = read_inputs(
         paths,
         settings=settings,
@@ -213,6 +215,7 @@ def ingest(
         fields=options.fields or None,
         fetch=options.fetch,
         stdin=stdin,
+        notes=notes,
     )
     run_id = store.start_run("ingest " + " ".join(paths))
     deduper = _Deduper(store, float(settings["dedupe.threshold"]))
@@ -268,6 +271,8 @@ def ingest(
         seconds=time.perf_counter() - started,
         stage_seconds=dict(timings),
         article_ids=tuple(added_ids),
+        skipped=notes.skipped_counts(),
+        warnings=notes.warnings(),
     )
     store.finish_run(run_id, report)
     return report
