@@ -56,6 +56,8 @@ def read_warc(
     while True:
         try:
             record = next(records)
+            if not record.rec_type:  # warcio's reading of bytes that hold no record
+                continue
             number += 1
             result = _read_record(record, origin=f"{origin}#{number}", max_bytes=max_bytes)
             if isinstance(result, str):
