@@ -77,7 +77,9 @@ def test_headlines_skip_page_furniture() -> None:
             "Rebels took the town of Sirte on Monday."
         ),
         "WASHINGTON | Wed Apr 29, 2009 6:57 pm BST WASHINGTON (Reuters) - Just how bad is "
-        "this new flu strain, experts asked. More.": "Just how bad is this new flu strain, experts asked.",
+        "this new flu strain, experts asked. More.": (
+            "Just how bad is this new flu strain, experts asked."
+        ),
         "January 25, 2011 | By Amir Ahmed, CNN Demonstrators clash with police in Cairo. "
         "More.": "Demonstrators clash with police in Cairo.",
     }
