@@ -8,7 +8,6 @@ import json
 import random
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
