@@ -33,9 +33,8 @@ _DATE_BIT = rf"(?:{_TIME}|{_WEEKDAY}|{_MONTH}|\d{{1,4}}(?:st|nd|rd|th)?|[A-Z]{{2
 _FURNITURE: Final = (
     # "Page last updated at 11:24 GMT, Tuesday, 27 September 2011"
     re.compile(
-        rf"^(?:Page\s+|This\s+page\s+(?:was\s+)?|Story\s+|Article\s+)?"
-        rf"(?:last\s+)?(?:updated|published|posted|modified)\b:?{_DATE_BIT}",
-        re.I,
+        rf"^(?i:(?:Page\s+|This\s+page\s+(?:was\s+)?|Story\s+|Article\s+)?"
+        rf"(?:last\s+)?(?:updated|published|posted|modified))\b:?{_DATE_BIT}"
     ),
     # "WASHINGTON | Wed Apr 29 , 2009 6:57 pm BST", "BENGHAZI , Libya | Wed Feb 23 ..."
     re.compile(rf"^[A-Z][A-Za-z .,'-]{{1,40}}\s\|\s*{_DATE_BIT}"),
@@ -139,6 +138,10 @@ def headline_of_text(text: str, limit: int = 80) -> str:
     lines = [line for line in lines if line]
     first = next((line for line in lines if not is_furniture(line)), lines[0] if lines else "")
     first = strip_furniture(first)
+    if first[:1].islower():  # a fragment (a caption's tail): start at the next sentence
+        starts = [m.end() for m in _SENTENCE_END.finditer(first)]
+        rest = next((first[k:].lstrip() for k in starts if first[k:].strip()[:1].isupper()), "")
+        first = rest or first
     for end in _SENTENCE_END.finditer(first):
         sentence = first[: end.start() + 1]
         words = sentence.split()

@@ -122,6 +122,8 @@ def cluster(store: Store, settings: Settings, *, progress: Progress | None = Non
     names = {e.key: e.name for e in store.all_entities()}
     done = new_events = new_stories = 0
     total = len(store.unclustered_ids(2**62)) if progress is not None else 0
+    if progress is not None and total:
+        progress(0, total)
     touched: set[str] = set()
     while ids := store.unclustered_ids(_BATCH):
         rows = _Rows(store)

@@ -111,6 +111,8 @@ def enrich(
     index = EntityIndex(store.all_entities())
     done = 0
     total = len(store.unenriched_ids(_ALL)) if progress is not None else 0
+    if progress is not None and total:
+        progress(0, total)
     producer = ""
     timings: dict[str, float] = {}
     for chunk, chunk_timings in _enriched_chunks(store, settings, stage_names):
