@@ -305,3 +305,29 @@ def test_story_ids_sort_by_their_numbers() -> None:
     assert [r.id for r in service.list_events(store, sort="id")][:2] == ["event-2", "event-3"]
     with pytest.raises(InputError, match="choose one of: recent, size, id"):
         service.list_stories(store, sort="name")
+
+
+def test_progress_bar_on_a_terminal() -> None:
+    import io
+
+    from rich.console import Console
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100, color_system=None)
+    with progress.stage_progress(console) as update:
+        update("enriching", 3, 10)
+        update("enriching", 7, 10)
+        update("clustering", 10, 10)
+    shown = screen.getvalue()
+    assert "enriching" in shown and "3/10" in shown and "clustering" in shown
+
+
+def test_ingest_warns_once_about_fields_it_did_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "export.jsonl"
+    records = [{"maintext": t, "date_publish": "2021-06-07", "views": 3} for t in (FLOOD, ELECTION)]
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    result = runner.invoke(app, ["ingest", "--no-enrich", str(path)], env=_env(tmp_path / "w.db"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("warning: fields not read") == 1
+    assert f"{path}: views" in result.stderr and "--field" in result.stderr
+    assert "added 2 articles" in result.stdout

@@ -84,6 +84,9 @@ def _bars(console: Console) -> Iterator[StageUpdate]:
                 for task in tasks.values():
                     bars.update(task, visible=False)
                 tasks[stage] = bars.add_task(stage, total=total or None)
+                bars.update(tasks[stage], completed=done, total=total or None)
+                bars.refresh()  # show a new stage at once
+                return
             bars.update(tasks[stage], completed=done, total=total or None)
 
         yield update
