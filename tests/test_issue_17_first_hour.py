@@ -331,3 +331,28 @@ def test_ingest_warns_once_about_fields_it_did_not_read(tmp_path: Path) -> None:
     assert result.stderr.count("warning: fields not read") == 1
     assert f"{path}: views" in result.stderr and "--field" in result.stderr
     assert "added 2 articles" in result.stdout
+
+
+def test_an_event_named_after_a_cut_first_sentence_takes_a_real_headline(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "flood.jsonl"
+    records = [
+        {"id": "u1", "text": FLOOD, "published": "2021-06-07", "source": "Valley News"},
+        {
+            "id": "t1",
+            "title": "Millbrook cleans up after the flood",
+            "text": FLOOD_2,
+            "published": "2021-06-08",
+            "source": "County Herald",
+        },
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    db = tmp_path / "t.db"
+    assert runner.invoke(app, ["ingest", str(path)], env=_env(db)).exit_code == 0
+    events = json.loads(_run(db, "events", "--json").stdout)
+    together = [e for e in events if {"u1", "t1"} <= set(e["article_ids"])]
+    assert together, events  # the fixture's two flood reports share an event
+    assert together[0]["title"] == "Millbrook cleans up after the flood"
+    (story,) = json.loads(_run(db, "stories", "--json").stdout)
+    assert story["title"] == "Millbrook cleans up after the flood"

@@ -17,7 +17,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from storyline.cluster.explain import describe
@@ -104,7 +104,16 @@ class _Rows:
             event = ClusterRow(
                 placement.event_id, article.headline(), day, day, 0, story_id=placement.story_id
             )
+        elif article.title and not _headline_like(event.title):
+            # the event was named after an untitled article's first sentence, cut short or
+            # a fragment: the first real headline that joins it names it
+            event = replace(event, title=article.title)
         self.events[event.id] = _widen(event, day)
+
+
+def _headline_like(title: str) -> bool:
+    """A whole line that reads as a headline: not cut short ("…"), not a fragment."""
+    return bool(title) and not title.endswith("…") and not title[:1].islower()
 
 
 def _widen(row: ClusterRow, day: str | None) -> ClusterRow:
