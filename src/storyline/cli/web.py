@@ -29,8 +29,9 @@ def serve(
     settings = current_settings()
     if not service.store_exists(settings):
         err.print(
-            f"[yellow]note:[/yellow] no store at {escape(repr(settings['db']))} yet: serving a new, empty "
-            "one (`storyline ingest PATH` fills it; check --db if you meant another)"
+            f"[yellow]note:[/yellow] no store at {escape(repr(settings['db']))} yet: "
+            "serving a new, empty one (`storyline ingest PATH` fills it; check --db if you "
+            "meant another)"
         )
     try:
         web_app = create_app(settings)
