@@ -75,6 +75,10 @@ def ingest(
     options = service.IngestOptions(
         format=format, fields=fields, published=published, source=source, fetch=fetch
     )
+    try:  # bad options fail before a store is opened (or created)
+        service.parse_date_option(published, "--published")
+    except StorylineError as exc:
+        fail(str(exc))
     missing = service.missing_paths(paths)
     if missing:
         fail(f"no such file or folder: {', '.join(repr(p) for p in missing)}; nothing was read")
