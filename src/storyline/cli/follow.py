@@ -43,7 +43,7 @@ def follow_add(
     ] = None,
 ) -> None:
     """Follow a feed, a page or a folder; `follow run` polls it."""
-    with open_store() as store:
+    with open_store(create=True) as store:
         sub = following.add_subscription(
             store, target, current_settings(), every=every, source=source
         )

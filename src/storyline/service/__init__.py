@@ -6,6 +6,7 @@ Import it as one module: ``from storyline import service; service.ingest(...)``.
 
 from __future__ import annotations
 
+from storyline.ingest.readers import missing_paths
 from storyline.service.clustering import (
     ClusterReport,
     Similarity,
@@ -25,6 +26,7 @@ from storyline.service.common import (
     is_postgres_url,
     open_store,
     parse_date_option,
+    store_exists,
     worker_count,
 )
 from storyline.service.enriching import EnrichReport, enrich
@@ -97,6 +99,7 @@ __all__ = [
     "list_subscriptions",
     "list_updates",
     "list_watches",
+    "missing_paths",
     "open_store",
     "parse_date_option",
     "poll",
@@ -107,6 +110,7 @@ __all__ = [
     "remove_watch",
     "run_ingest",
     "similar",
+    "store_exists",
     "store_stats",
     "story_feed",
     "summary",

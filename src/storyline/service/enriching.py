@@ -19,6 +19,8 @@ from storyline.service.workers import watchdog, worker_pool
 from storyline.settings import Settings
 from storyline.store.base import Store
 
+_ALL = 2**62  # a limit that lists every id
+
 # --- enrichment ---------------------------------------------------------------------------
 
 
@@ -178,6 +180,9 @@ def _enrich(store: Store, settings: Settings, *, progress: Progress | None) -> E
     started = time.perf_counter()
     index = EntityIndex(store.all_entities())
     done = 0
+    total = len(store.unenriched_ids(_ALL)) if progress is not None else 0
+    if progress is not None and total:
+        progress(0, total)
     producer = ""
     timings: dict[str, float] = {}
     problems: list[Rejection] = []
@@ -198,7 +203,7 @@ def _enrich(store: Store, settings: Settings, *, progress: Progress | None) -> E
         add_timings(timings, {"store": time.perf_counter() - store_started})
         done += len(results)
         if progress is not None:
-            progress(done, 0)
+            progress(done, max(total, done))
     return EnrichReport(
         done, time.perf_counter() - started, producer, timings, rejected=tuple(problems)
     )

@@ -10,6 +10,7 @@ from itertools import chain, islice
 from typing import Any, BinaryIO
 
 from storyline.ingest.dedupe import similarity
+from storyline.ingest.notes import ReadNotes
 from storyline.ingest.pipeline import Prepared, RunMetadata, prepare, with_duplicate
 from storyline.ingest.readers import read_inputs
 from storyline.models import Article, Document, IngestReport, Rejection
@@ -283,6 +284,7 @@ def _ingest(
         published=parse_date_option(options.published, "--published"),
         source=options.source.strip() if options.source and options.source.strip() else None,
     )
+    notes = ReadNotes()
     inputs = read_inputs(
         paths,
         settings=settings,
@@ -291,9 +293,16 @@ def _ingest(
         fetch=options.fetch,
         stdin=stdin,
         follow_links=options.follow_links,
+        notes=notes,
     )
     return ingest_inputs(
-        store, inputs, settings, run, command="ingest " + " ".join(paths), progress=progress
+        store,
+        inputs,
+        settings,
+        run,
+        command="ingest " + " ".join(paths),
+        progress=progress,
+        notes=notes,
     )
 
 
@@ -305,10 +314,12 @@ def ingest_inputs(
     *,
     command: str,
     progress: Progress | None = None,
+    notes: ReadNotes | None = None,
 ) -> IngestReport:
     """Clean, dedupe and store documents already read (``ingest`` reads them from paths;
     ``follow`` from feeds and pages), in batch transactions, as one recorded run."""
     run = run or RunMetadata()
+    notes = notes or ReadNotes()
     started = time.perf_counter()
     run_id = store.start_run(command)
     deduper = _Deduper(store, float(settings["dedupe.threshold"]))
@@ -364,6 +375,8 @@ def ingest_inputs(
         seconds=time.perf_counter() - started,
         stage_seconds=dict(timings),
         article_ids=tuple(added_ids),
+        skipped=notes.skipped_counts(),
+        warnings=notes.warnings(),
     )
     store.finish_run(run_id, report)
     return report

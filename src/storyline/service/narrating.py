@@ -32,6 +32,18 @@ class Selection:
     since: str | None = None
     until: str | None = None
 
+    def is_everything(self) -> bool:
+        """Whether nothing narrows the selection: it is the whole store."""
+        return not (
+            self.article_ids
+            or self.story
+            or self.event
+            or self.query
+            or self.source
+            or self.since
+            or self.until
+        )
+
     def describe(self) -> str:
         if self.story:
             return f"story {self.story}"

@@ -50,6 +50,23 @@ def clusters_json(
     ]
 
 
+@router.get("")
+def index(request: Request) -> dict[str, Any]:
+    """What the API offers: its routes and where the OpenAPI schema is."""
+    from storyline import __version__
+
+    paths = request.app.openapi().get("paths", {})
+    routes = sorted(
+        f"{method.upper()} {path}" for path, methods in paths.items() for method in methods
+    )
+    return {
+        "name": "storyline",
+        "version": __version__,
+        "openapi": "/api/openapi.json",
+        "routes": routes,
+    }
+
+
 @router.get("/articles")
 def articles(
     store: StoreDep,

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from storyline import service
+from storyline.display import id_key
 from storyline.errors import StorylineError
 from storyline.models import Article, UpdateCitation
 from storyline.narrate.export_sources import safe_url
@@ -30,10 +31,12 @@ from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
 from storyline.web import render
 from storyline.web.deps import store_dependency
-from storyline.web.search import entity_page, search_articles
+from storyline.web.search import count_articles, entity_page, search_articles, snippet
 from storyline.web.story_view import story_view
 
 router = APIRouter(include_in_schema=False)
+_PAGE_SIZE = 50
+_COUNT_CAP = 5000  # matches counted at most (a total past it shows as "5,000+")
 StoreDep = Annotated[Store, Depends(store_dependency)]
 T = TypeVar("T")
 
@@ -120,16 +123,25 @@ def _cached_row(cache: StoryCache, store: Store, row: ClusterRow) -> dict[str, A
     return cache.get(("list", *_signature(row)), lambda: _story_row(store, row))
 
 
+_STORY_ORDERS = {
+    # last day first (then the larger, then the lower id)
+    "recent": lambda r: (not r.end, _negated(r.end or ""), -r.articles, id_key(r.id)),
+    "size": lambda r: (-r.articles, -r.events, id_key(r.id)),
+}
+
+
+def _negated(day: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in day)
+
+
 @router.get("/", response_class=HTMLResponse)
-def story_list(request: Request, store: StoreDep) -> HTMLResponse:
+def story_list(request: Request, store: StoreDep, sort: str = "recent") -> HTMLResponse:
     cache: StoryCache = request.app.state.story_cache
-    rows = sorted(
-        service.list_stories(store, limit=None),
-        key=lambda r: (r.end or "", r.articles, r.id),
-        reverse=True,
-    )[:100]
+    order = sort if sort in _STORY_ORDERS else "recent"
+    rows = sorted(service.list_stories(store, limit=None), key=_STORY_ORDERS[order])[:100]
     items = [_cached_row(cache, store, r) for r in rows]
-    return _page(request, "stories.html", {"items": items, "stats": service.store_stats(store)})
+    context = {"items": items, "stats": service.store_stats(store), "sort": order}
+    return _page(request, "stories.html", context)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
@@ -215,19 +227,37 @@ def search(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
     asked = any((q, entity, source, since, until))
-    found = (
-        search_articles(
-            store,
-            q or None,
-            entity or None,
-            source or None,
-            service.parse_date_option(since or None, "since"),
-            service.parse_date_option(until or None, "until"),
-            50,
-            offset,
-        )
-        if asked
-        else []
-    )
     form = {"q": q, "entity": entity, "source": source, "since": since, "until": until}
-    return _page(request, "search.html", {"items": found, "form": form, "asked": asked})
+    if not asked:
+        return _page(request, "search.html", {"items": [], "form": form, "asked": False})
+    args = (
+        store,
+        q or None,
+        entity or None,
+        source or None,
+        service.parse_date_option(since or None, "since"),
+        service.parse_date_option(until or None, "until"),
+    )
+    found = search_articles(*args, _PAGE_SIZE, offset)
+    total = count_articles(*args, cap=_COUNT_CAP)
+    items = [(a, snippet(a, q or "")) for a in found]
+    query = {k: v for k, v in form.items() if v}
+    pages = {
+        "previous": urlencode({**query, "offset": max(0, offset - _PAGE_SIZE)})
+        if offset > 0
+        else None,
+        "next": urlencode({**query, "offset": offset + _PAGE_SIZE})
+        if offset + _PAGE_SIZE < total
+        else None,
+    }
+    context = {
+        "items": items,
+        "form": form,
+        "asked": True,
+        "total": total,
+        "capped": total >= _COUNT_CAP,
+        "first": offset + 1,
+        "last": offset + len(found),
+        "pages": pages,
+    }
+    return _page(request, "search.html", context)
