@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -306,3 +307,78 @@ def _with(item: Update, *, at: str, id: int) -> Update:
     from dataclasses import replace
 
     return replace(item, at=at, id=id)
+
+
+class FollowMethods:
+    """The store methods over these statements, shared by both stores: each store says how
+    it lends a connection for reading (:meth:`_reading`) and for one write transaction
+    (:meth:`_writing`)."""
+
+    def _reading(self) -> AbstractContextManager[Connection]:
+        raise NotImplementedError
+
+    def _writing(self) -> AbstractContextManager[Connection]:
+        raise NotImplementedError
+
+    def add_subscription(
+        self, target: str, kind: str, source: str | None, every_seconds: float, now: str
+    ) -> int:
+        with self._writing() as conn:
+            return add_subscription(conn, target, kind, source, every_seconds, now)
+
+    def list_subscriptions(self, *, due: str | None = None) -> list[Subscription]:
+        with self._reading() as conn:
+            return subscriptions(conn, due=due)
+
+    def get_subscription(self, subscription_id: int) -> Subscription:
+        with self._reading() as conn:
+            return subscription(conn, subscription_id)
+
+    def remove_subscription(self, subscription_id: int) -> None:
+        with self._writing() as conn:
+            remove_subscription(conn, subscription_id)
+
+    def record_poll(self, subscription_id: int, result: PollResult) -> None:
+        with self._writing() as conn:
+            record_poll(conn, subscription_id, result)
+
+    def seen_keys(self, keys: Sequence[str]) -> set[str]:
+        with self._reading() as conn:
+            return seen_keys(conn, keys)
+
+    def mark_seen(
+        self, subscription_id: int, items: Sequence[tuple[str, str | None]], now: str
+    ) -> None:
+        with self._writing() as conn:
+            mark_seen(conn, subscription_id, items, now)
+
+    def stored_urls(self, urls: Sequence[str]) -> set[str]:
+        with self._reading() as conn:
+            return stored_urls(conn, urls)
+
+    def add_watch(self, kind: str, target: str, webhook: str | None, now: str) -> int:
+        with self._writing() as conn:
+            return add_watch(conn, kind, target, webhook, now)
+
+    def list_watches(self) -> list[Watch]:
+        with self._reading() as conn:
+            return watches(conn)
+
+    def remove_watch(self, watch_id: int) -> None:
+        with self._writing() as conn:
+            remove_watch(conn, watch_id)
+
+    def add_updates(self, items: Sequence[Update], now: str) -> list[Update]:
+        with self._writing() as conn:
+            return add_updates(conn, items, now)
+
+    def list_updates(
+        self,
+        *,
+        since: str | None = None,
+        story: str | None = None,
+        watch: int | None = None,
+        limit: int | None = None,
+    ) -> list[Update]:
+        with self._reading() as conn:
+            return updates(conn, since=since, story=story, watch=watch, limit=limit)

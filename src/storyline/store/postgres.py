@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from storyline.errors import NotFoundError, StoreError
-from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection, Update
+from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection
 from storyline.store import follow as _follow
 from storyline.store import pg_clusters as _q
 from storyline.store.base import ArticleFilter, StoredSignature, StoreStats
@@ -51,7 +51,7 @@ def _redact(url: str) -> str:
     return url
 
 
-class PostgresStore:
+class PostgresStore(_follow.FollowMethods):
     """A store in a PostgreSQL database, shared by any number of processes."""
 
     def __init__(self, url: str, *, pool_size: int = 4) -> None:
@@ -94,6 +94,12 @@ class PostgresStore:
         """A pooled connection for one transaction (committed at the end of the block)."""
         with self._pool.connection() as conn:
             yield conn
+
+    def _reading(self) -> AbstractContextManager[Any]:
+        return self._conn()
+
+    def _writing(self) -> AbstractContextManager[Any]:
+        return self._conn()
 
     @contextmanager
     def exclusive(self, purpose: str) -> Iterator[None]:
@@ -342,71 +348,6 @@ class PostgresStore:
     def log_clusters(self, lines: Sequence[str]) -> None:
         with self._conn() as conn:
             _q.log_lines(conn, lines)
-
-    # --- subscriptions, seen items, watches and updates (the SQL of store.follow) -------
-
-    def add_subscription(
-        self, target: str, kind: str, source: str | None, every_seconds: float, now: str
-    ) -> int:
-        with self._conn() as conn:
-            return _follow.add_subscription(conn, target, kind, source, every_seconds, now)
-
-    def list_subscriptions(self, *, due: str | None = None) -> list[_follow.Subscription]:
-        with self._conn() as conn:
-            return _follow.subscriptions(conn, due=due)
-
-    def get_subscription(self, subscription_id: int) -> _follow.Subscription:
-        with self._conn() as conn:
-            return _follow.subscription(conn, subscription_id)
-
-    def remove_subscription(self, subscription_id: int) -> None:
-        with self._conn() as conn:
-            _follow.remove_subscription(conn, subscription_id)
-
-    def record_poll(self, subscription_id: int, result: _follow.PollResult) -> None:
-        with self._conn() as conn:
-            _follow.record_poll(conn, subscription_id, result)
-
-    def seen_keys(self, keys: Sequence[str]) -> set[str]:
-        with self._conn() as conn:
-            return _follow.seen_keys(conn, keys)
-
-    def mark_seen(
-        self, subscription_id: int, items: Sequence[tuple[str, str | None]], now: str
-    ) -> None:
-        with self._conn() as conn:
-            _follow.mark_seen(conn, subscription_id, items, now)
-
-    def stored_urls(self, urls: Sequence[str]) -> set[str]:
-        with self._conn() as conn:
-            return _follow.stored_urls(conn, urls)
-
-    def add_watch(self, kind: str, target: str, webhook: str | None, now: str) -> int:
-        with self._conn() as conn:
-            return _follow.add_watch(conn, kind, target, webhook, now)
-
-    def list_watches(self) -> list[_follow.Watch]:
-        with self._conn() as conn:
-            return _follow.watches(conn)
-
-    def remove_watch(self, watch_id: int) -> None:
-        with self._conn() as conn:
-            _follow.remove_watch(conn, watch_id)
-
-    def add_updates(self, items: Sequence[Update], now: str) -> list[Update]:
-        with self._conn() as conn:
-            return _follow.add_updates(conn, items, now)
-
-    def list_updates(
-        self,
-        *,
-        since: str | None = None,
-        story: str | None = None,
-        watch: int | None = None,
-        limit: int | None = None,
-    ) -> list[Update]:
-        with self._conn() as conn:
-            return _follow.updates(conn, since=since, story=story, watch=watch, limit=limit)
 
     # --- runs and rejections -------------------------------------------------------------
 
