@@ -290,3 +290,12 @@ def test_nul_in_json_is_swapped_and_restored_but_an_escaped_backslash_is_not() -
         assert "\x00" not in stored
         loaded = stored.replace(SENTINEL, "\x00")  # what the text loader gives back
         assert json.loads(json_out(json.dumps({"t": loaded}, ensure_ascii=False)))["t"] == value
+
+
+def test_a_file_name_that_is_not_utf8_is_recorded_on_both_stores(store: Store) -> None:
+    name = b"in/caf\xe9.html".decode("utf-8", "surrogateescape")  # as os.listdir gives it
+    run = store.start_run(f"ingest {name}")
+    store.add_rejections(run, [Rejection(name, "binary data")])
+    [recorded] = store.rejections(run)
+    assert recorded.reason == "binary data"
+    assert "caf" in recorded.origin and "\udce9" not in recorded.origin

@@ -11,14 +11,14 @@ which sort as text.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
 from storyline.errors import InputError, NotFoundError
 from storyline.models import Update, UpdateCitation
+from storyline.store.portable import Connection, ConnectionLender
+from storyline.store.portable import run_sql as _run
 
 
 @dataclass(frozen=True)
@@ -64,16 +64,6 @@ class Watch:
     target: str
     webhook: str | None
     created_at: str
-
-
-Connection = Any  # sqlite3.Connection or psycopg.Connection
-
-
-def _run(conn: Connection, sql: str, args: Sequence[Any] = ()) -> Any:
-    """Execute ``sql`` (``?`` placeholders) on either kind of connection."""
-    if not isinstance(conn, sqlite3.Connection):
-        sql = sql.replace("?", "%s")
-    return conn.execute(sql, tuple(args))
 
 
 _SUB_COLUMNS = (
@@ -309,16 +299,8 @@ def _with(item: Update, *, at: str, id: int) -> Update:
     return replace(item, at=at, id=id)
 
 
-class FollowMethods:
-    """The store methods over these statements, shared by both stores: each store says how
-    it lends a connection for reading (:meth:`_reading`) and for one write transaction
-    (:meth:`_writing`)."""
-
-    def _reading(self) -> AbstractContextManager[Connection]:
-        raise NotImplementedError
-
-    def _writing(self) -> AbstractContextManager[Connection]:
-        raise NotImplementedError
+class FollowMethods(ConnectionLender):
+    """The store methods over these statements, shared by both stores."""
 
     def add_subscription(
         self, target: str, kind: str, source: str | None, every_seconds: float, now: str

@@ -21,13 +21,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from storyline.errors import NotFoundError, StoreError
-from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection
+from storyline.models import Article, Enrichment, Entity
 from storyline.store import follow as _follow
 from storyline.store import pg_clusters as _q
 from storyline.store.base import ArticleFilter, StoredSignature, StoreStats
 from storyline.store.clusters import ClusterProfile, ClusterRow, PlacementRow
 from storyline.store.pg_migrations import migrate
 from storyline.store.pg_text import configure
+from storyline.store.runs import RunMethods
 from storyline.store.sqlite import _ARTICLE_COLUMNS, _article_from_row, _article_row
 
 
@@ -51,7 +52,7 @@ def _redact(url: str) -> str:
     return url
 
 
-class PostgresStore(_follow.FollowMethods):
+class PostgresStore(_follow.FollowMethods, RunMethods):
     """A store in a PostgreSQL database, shared by any number of processes."""
 
     def __init__(self, url: str, *, pool_size: int = 4) -> None:
@@ -348,52 +349,6 @@ class PostgresStore(_follow.FollowMethods):
     def log_clusters(self, lines: Sequence[str]) -> None:
         with self._conn() as conn:
             _q.log_lines(conn, lines)
-
-    # --- runs and rejections -------------------------------------------------------------
-
-    def start_run(self, command: str) -> int:
-        with self._conn() as conn:
-            row = conn.execute(
-                "INSERT INTO runs(command, started_at) VALUES (%s, %s) RETURNING id",
-                (command, _now()),
-            ).fetchone()
-            return int(row[0])
-
-    def finish_run(self, run_id: int, report: IngestReport) -> None:
-        with self._conn() as conn:
-            conn.execute(
-                "UPDATE runs SET finished_at = %s, added = %s, unchanged = %s, "
-                "duplicates = %s, rejected = %s, seconds = %s WHERE id = %s",
-                (
-                    _now(),
-                    report.added,
-                    report.unchanged,
-                    report.duplicates,
-                    len(report.rejected),
-                    report.seconds,
-                    run_id,
-                ),
-            )
-
-    def add_rejections(self, run_id: int, rejections: Sequence[Rejection]) -> None:
-        if not rejections:
-            return
-        with self._conn() as conn, conn.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO rejections(run_id, origin, reason) VALUES (%s, %s, %s)",
-                [(run_id, r.origin, r.reason) for r in rejections],
-            )
-
-    def rejections(self, run_id: int | None = None) -> Sequence[Rejection]:
-        with self._conn() as conn:
-            if run_id is None:
-                rows = conn.execute("SELECT origin, reason FROM rejections ORDER BY id")
-            else:
-                rows = conn.execute(
-                    "SELECT origin, reason FROM rejections WHERE run_id = %s ORDER BY id",
-                    (run_id,),
-                )
-            return [Rejection(row[0], row[1]) for row in rows]
 
     def stats(self) -> StoreStats:
         with self._conn() as conn:

@@ -21,13 +21,14 @@ from typing import Any
 
 from storyline.errors import NotFoundError, StoreError
 from storyline.ingest.files import safe_text
-from storyline.models import Article, Edit, Enrichment, Entity, IngestReport, Rejection
+from storyline.models import Article, Edit, Enrichment, Entity
 from storyline.store import clusters as _clusters
 from storyline.store import enrichments as _enrichments
 from storyline.store import follow as _follow
 from storyline.store.base import ArticleFilter, StoredSignature, StoreStats
 from storyline.store.lock import Notice, WriterLock, print_notice
 from storyline.store.migrations import migrate
+from storyline.store.runs import RunMethods
 
 _ARTICLE_COLUMNS = (
     "id, title, text, raw, edits, published, updated, source, url, language, authors, "
@@ -40,7 +41,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(_follow.FollowMethods):
+class SQLiteStore(_follow.FollowMethods, RunMethods):
     """The default store: a single SQLite file (or memory, for tests)."""
 
     def __init__(
@@ -317,49 +318,6 @@ class SQLiteStore(_follow.FollowMethods):
     def log_clusters(self, lines: Sequence[str]) -> None:
         with self._write() as conn:
             _clusters.log_lines(conn, lines)
-
-    # --- runs and rejections -------------------------------------------------------------
-
-    def start_run(self, command: str) -> int:
-        with self._write() as conn:
-            cursor = conn.execute(
-                "INSERT INTO runs(command, started_at) VALUES (?, ?)", (safe_text(command), _now())
-            )
-            return int(cursor.lastrowid or 0)
-
-    def finish_run(self, run_id: int, report: IngestReport) -> None:
-        with self._write() as conn:
-            conn.execute(
-                "UPDATE runs SET finished_at = ?, added = ?, unchanged = ?, duplicates = ?, "
-                "rejected = ?, seconds = ? WHERE id = ?",
-                (
-                    _now(),
-                    report.added,
-                    report.unchanged,
-                    report.duplicates,
-                    len(report.rejected),
-                    report.seconds,
-                    run_id,
-                ),
-            )
-
-    def add_rejections(self, run_id: int, rejections: Sequence[Rejection]) -> None:
-        if not rejections:
-            return
-        with self._write() as conn:
-            conn.executemany(
-                "INSERT INTO rejections(run_id, origin, reason) VALUES (?, ?, ?)",
-                [(run_id, safe_text(r.origin), safe_text(r.reason)) for r in rejections],
-            )
-
-    def rejections(self, run_id: int | None = None) -> Sequence[Rejection]:
-        if run_id is None:
-            rows = self._conn.execute("SELECT origin, reason FROM rejections ORDER BY id")
-        else:
-            rows = self._conn.execute(
-                "SELECT origin, reason FROM rejections WHERE run_id = ? ORDER BY id", (run_id,)
-            )
-        return [Rejection(row[0], row[1]) for row in rows]
 
     def stats(self) -> StoreStats:
         conn = self._conn
