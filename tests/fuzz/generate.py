@@ -31,6 +31,11 @@ _WORDS = (
 ).split()
 
 
+def _gz(data: bytes) -> bytes:
+    """Gzip with a zero header time, so the same seed makes the same bytes in any second."""
+    return gzip.compress(data, 9, mtime=0)
+
+
 def _sentence(rng: random.Random, words: int = 12) -> str:
     text = " ".join(rng.choice(_WORDS) for _ in range(words))
     return text[0].upper() + text[1:] + "."
@@ -155,8 +160,8 @@ def k_valid(rng: random.Random) -> Made:
         "jsonl": lambda: _jsonl(rng).encode(),
         "csv": lambda: _csv(rng).encode(),
         "warc": lambda: _warc(rng),
-        "html.gz": lambda: gzip.compress(_html(rng).encode()),
-        "jsonl.gz": lambda: gzip.compress(_jsonl(rng).encode()),
+        "html.gz": lambda: _gz(_html(rng).encode()),
+        "jsonl.gz": lambda: _gz(_jsonl(rng).encode()),
     }[fmt]()
     return [(f"valid.{fmt}".encode(), data)]
 
@@ -183,7 +188,7 @@ def k_nul(rng: random.Random) -> Made:
 
 
 def k_gzip_cut(rng: random.Random) -> Made:
-    packed = gzip.compress((_html(rng) * 20).encode())
+    packed = _gz((_html(rng) * 20).encode())
     return [
         (
             rng.choice([b"cut.html.gz", b"cut.jsonl.gz", b"cut.gz"]),
@@ -202,7 +207,7 @@ def k_gzip_bomb(rng: random.Random) -> Made:
     return [
         (
             rng.choice([b"bomb.jsonl.gz", b"bomb.html.gz", b"bomb.txt.gz", b"bomb.csv.gz"]),
-            gzip.compress(inner, 9),
+            _gz(inner),
         )
     ]
 
@@ -394,7 +399,7 @@ def k_bad_warc(rng: random.Random) -> Made:
     elif choice == 3:
         data = b"WARC/1.0\r\n" + rng.randbytes(500)
     else:
-        data = gzip.compress(_warc(rng, 2))
+        data = _gz(_warc(rng, 2))
         data = data[: rng.randrange(20, len(data))]
     return [(rng.choice([b"bad.warc", b"bad.warc.gz", b"bad"]), data)]
 
