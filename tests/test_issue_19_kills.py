@@ -3,8 +3,8 @@ clustering), then run it once more: every article stored once, enriched once, pl
 exactly one event, the clusterer state agreeing with the placements, ``PRAGMA
 integrity_check`` ok, and no storyline process left after any kill.
 
-The default run makes 5 kills in one store of 60 articles; ``pytest -m bench`` makes 60
-over 6 stores of 150 (figures in docs/benchmarks.md)."""
+The default run makes 5 kills in one store of 60 articles; ``pytest -m bench`` makes 50
+over 5 stores of 90 (figures in docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -180,7 +180,7 @@ def test_kills_lose_nothing(tmp_path: Path) -> None:
 
 @pytest.mark.bench
 def test_kills_lose_nothing_many_times(tmp_path: Path) -> None:
-    report = run_kills(tmp_path, stores=6, kills_per_store=10)
+    report = run_kills(tmp_path, stores=5, kills_per_store=10, articles=90)
     print(json.dumps(report.__dict__))
-    assert report.kills == 60 and report.leftover_processes == 0
+    assert report.kills == 50 and report.leftover_processes == 0
     assert {"ingesting", "enriching", "clustering"} <= set(report.phases)
