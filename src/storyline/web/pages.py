@@ -7,9 +7,6 @@ of the story), so their view is cached per story and rebuilt whenever the story'
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
@@ -27,6 +24,7 @@ from storyline.narrate.timeline import CitedSentence
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
 from storyline.web import render
+from storyline.web.cache import StoryCache, signature
 from storyline.web.deps import store_dependency
 from storyline.web.search import entity_page, search_articles
 from storyline.web.story_view import story_view
@@ -34,28 +32,6 @@ from storyline.web.story_view import story_view
 router = APIRouter(include_in_schema=False)
 StoreDep = Annotated[Store, Depends(store_dependency)]
 T = TypeVar("T")
-
-
-class StoryCache:
-    """A small thread-safe LRU of computed views, keyed by what makes them stale."""
-
-    def __init__(self, size: int = 256) -> None:
-        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self._lock = threading.Lock()
-        self._size = size
-
-    def get(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                value: T = self._items[key]
-                return value
-        value = build()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return value
 
 
 def article_url(article_id: str) -> str:
@@ -92,10 +68,6 @@ def _page(request: Request, name: str, context: dict[str, Any]) -> HTMLResponse:
     return engine.TemplateResponse(request, name, context)
 
 
-def _signature(row: ClusterRow) -> tuple[Any, ...]:
-    return (row.id, row.articles, row.events, row.end)
-
-
 def _story_row(store: Store, row: ClusterRow) -> dict[str, Any]:
     events = service.list_events(store, story=row.id, limit=None)
     profile = service.cluster_profiles(store, "story", [row], top=3)[row.id]
@@ -108,7 +80,7 @@ def _story_row(store: Store, row: ClusterRow) -> dict[str, Any]:
 
 
 def _cached_row(cache: StoryCache, store: Store, row: ClusterRow) -> dict[str, Any]:
-    return cache.get(("list", *_signature(row)), lambda: _story_row(store, row))
+    return cache.get(("list", *signature(row)), lambda: _story_row(store, row))
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -134,7 +106,7 @@ def story(request: Request, store: StoreDep, story_id: str) -> Response:
     def build() -> str:
         return engine.get_template("story.html").render(v=story_view(store, row))
 
-    return HTMLResponse(cache.get(("story", *_signature(row)), build))
+    return HTMLResponse(cache.get(("story", *signature(row)), build))
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
