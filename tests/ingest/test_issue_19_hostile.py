@@ -73,6 +73,11 @@ def test_undecodable_file_names_are_read_and_shown(tmp_path: Path) -> None:
     store, _ = _ingest(tmp_path, [str(folder)])
     (article,) = store.list_articles(service.ArticleFilter())
     assert article.origin.endswith("caf\\xe9 \\xff.txt")
+    # named on the command line: the run's record used to fail to encode it
+    other = folder / os.fsdecode(b"\xe9t\xe9.txt")
+    other.write_text("Another one. " + GOOD)
+    report = service.ingest(store, [str(other)], _settings())
+    assert report.added == 1
 
 
 def test_pipes_links_and_loops(tmp_path: Path) -> None:
