@@ -88,6 +88,33 @@ def _phase(db: Path, total: int) -> str:
     return "finishing"  # consolidation, or the end of the run
 
 
+def _counts(db: Path) -> tuple[int, int, int]:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            articles, enriched, placed = (
+                int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+                for table in ("articles", "enrichments", "placements")
+            )
+            return articles, enriched, placed
+    except sqlite3.Error:
+        return (0, 0, 0)
+
+
+def _wait_for(
+    db: Path, target: str, total: int, process: subprocess.Popen[bytes], *, deadline: float
+) -> None:
+    """Return once the run is in the ``target`` phase (or past it, or the time is up)."""
+    while time.monotonic() < deadline and process.poll() is None:
+        articles, enriched, placed = _counts(db) if db.exists() else (0, 0, 0)
+        if target == "ingesting" and (articles > 0 or enriched or placed):
+            return
+        if target == "enriching" and (enriched > 0 or placed > 0):
+            return
+        if target == "clustering" and enriched == total:
+            return
+        time.sleep(0.02)
+
+
 def _command(db: Path, inputs: Path) -> list[str]:
     return [sys.executable, "-m", "storyline", "--db", str(db), "ingest", str(inputs)]
 
@@ -98,7 +125,8 @@ def _env() -> dict[str, str]:
         "HF_HUB_OFFLINE": "1",
         "STORYLINE_INGEST_WORKERS": "2",
         "STORYLINE_ENRICH_WORKERS": "2",
-        "STORYLINE_INGEST_BATCH_SIZE": "20",
+        "STORYLINE_INGEST_BATCH_SIZE": "10",
+        "STORYLINE_ENRICH_BATCH_SIZE": "8",
         "COLUMNS": "200",
     }
 
@@ -114,11 +142,13 @@ def _kill_cycle(
         [*_command(folder / "probe.db", inputs)], env=_env(), capture_output=True, check=False
     )
     whole = time.monotonic() - started  # one uninterrupted run, to spread the kills over
-    for _ in range(kills):
+    targets = [("ingesting", "enriching", "clustering")[k * 3 // kills] for k in range(kills)]
+    for target in targets:
         with subprocess.Popen(
             _command(db, inputs), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         ) as process:
-            time.sleep(rng.uniform(0.2, max(0.5, whole * 0.9)))
+            _wait_for(db, target, len(ids), process, deadline=time.monotonic() + whole * 3)
+            time.sleep(rng.uniform(0.0, 0.3))
             process.send_signal(signal.SIGKILL)
             process.wait()
         phase = _phase(db, len(ids))
