@@ -58,7 +58,7 @@ def test_a_long_article_is_enriched_in_pieces_with_true_offsets(tmp_path: Path) 
     store = _ingest(tmp_path, [{"id": "long", "text": text, "published": "2021-06-08"}])
     settings = load_settings({"enrich.workers": 1, "enrich.piece_chars": 1000}, environ={})
     report = service.enrich(store, settings)
-    assert report.articles == 1 and report.problems == ()
+    assert report.articles == 1 and report.rejected == ()
     article = store.get_article("long")
     enrichment = store.get_enrichment("long")
     assert enrichment is not None and not enrichment.producer.endswith("failed")
@@ -76,8 +76,8 @@ def test_a_cut_is_recorded(tmp_path: Path) -> None:
     store = _ingest(tmp_path, [{"id": "cut", "text": text}])
     settings = load_settings({"enrich.workers": 1, "enrich.max_chars": 1000}, environ={})
     report = service.enrich(store, settings)
-    assert len(report.problems) == 1
-    assert "enriched the first 1,000 of" in report.problems[0].reason
+    assert len(report.rejected) == 1
+    assert "enriched the first 1,000 of" in report.rejected[0].reason
     assert any("article cut" in r.origin for r in store.rejections())
     enrichment = store.get_enrichment("cut")
     assert enrichment is not None and enrichment.mentions
@@ -93,8 +93,8 @@ def test_failed_articles_are_recorded_and_not_retried(tmp_path: Path) -> None:
     # a watchdog no article can meet: every article fails, each is recorded and skipped
     tight = load_settings({"enrich.workers": 1, "ingest.item_timeout": 0.001}, environ={})
     report = service.enrich(store, tight)
-    assert report.articles == 6 and len(report.problems) == 6
-    assert all("ingest.item_timeout" in p.reason for p in report.problems)
+    assert report.articles == 6 and len(report.rejected) == 6
+    assert all("ingest.item_timeout" in p.reason for p in report.rejected)
     assert store.unenriched_ids(10) == []  # not a poison pill: nothing left to retry
     assert service.enrich(store, tight).articles == 0
     failed = store.get_enrichment("a0")

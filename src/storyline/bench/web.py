@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ from storyline.errors import BenchError
 from storyline.settings import Settings
 
 _TARGET = 10_000
+_REQUESTS = 100  # _measure, for the scaling bench
+_IN_FLIGHT = 20
 
 
 def _records(path: Path) -> list[dict[str, Any]]:
@@ -148,7 +151,7 @@ def _serve(db: str, port: int) -> subprocess.Popen[bytes]:
     raise BenchError(f"storyline serve did not answer on port {port}")
 
 
-def _measure(
+def _measure_paths(
     db: str, paths: dict[str, str], clients: int, requests: int
 ) -> dict[str, dict[str, Any]]:
     port = _free_port()
@@ -165,6 +168,42 @@ def _measure(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+async def _fire(url: str) -> list[float]:
+    limit = asyncio.Semaphore(_IN_FLIGHT)
+    async with httpx.AsyncClient(timeout=60, trust_env=False) as client:
+        (await client.get(url)).raise_for_status()  # warm the cache and the pool
+
+        async def one() -> float:
+            async with limit:
+                started = time.perf_counter()
+                response = await client.get(url)
+                response.raise_for_status()
+                return (time.perf_counter() - started) * 1000
+
+        return list(await asyncio.gather(*(one() for _ in range(_REQUESTS))))
+
+
+def _measure(settings: Settings, path: str) -> list[float]:
+    """100 requests (20 in flight) to ``path`` of an in-process server (the scaling bench's
+    story-page figure)."""
+    import uvicorn
+
+    from storyline.web import create_app
+
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="error")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            time.sleep(0.05)
+        return asyncio.run(_fire(f"http://127.0.0.1:{port}{path}"))
+    finally:
+        server.should_exit = True
+        thread.join(10)
 
 
 def run(path: Path, settings: Settings) -> dict[str, Any]:
@@ -208,7 +247,7 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
         requests = int(settings["bench.web_requests"])
         print(f"store ready in {time.perf_counter() - started:.1f}s", file=sys.stderr)
         cold = time.perf_counter()
-        results = _measure(str(base["db"]), paths, clients, requests)
+        results = _measure_paths(str(base["db"]), paths, clients, requests)
         total = time.perf_counter() - cold
     page = results["story_page"]
     return {

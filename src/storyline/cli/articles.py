@@ -16,15 +16,26 @@ from storyline.cli.app import (
     current_settings,
     err,
     fail,
+    is_narrow,
     open_store,
     out,
+    override_setting,
     print_json,
-    spinner,
+    print_wrapped,
+    progress,
 )
+from storyline.display import UNDATED, display_date, source_label
 from storyline.errors import StorylineError
 from storyline.models import Enrichment
 from storyline.settings import SETTINGS, settings_markdown
 from storyline.store.base import ArticleFilter
+
+_SCHEDULER = typer.Option(
+    "--scheduler",
+    help="Run reading, cleaning and enrichment on this Dask scheduler, tcp://HOST:PORT "
+    "(setting dask.scheduler, env STORYLINE_DASK_SCHEDULER).",
+    show_default=False,
+)
 
 
 @app.command()
@@ -69,8 +80,10 @@ def ingest(
         bool, typer.Option("--no-enrich", help="Do not enrich the new articles now.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    scheduler: Annotated[str | None, _SCHEDULER] = None,
 ) -> None:
     """Read articles into the store: cleaned, with metadata, deduplicated, enriched."""
+    override_setting("dask.scheduler", scheduler)
     fields: dict[str, str] = {}
     for item in field or []:
         ours, sep, theirs = item.partition("=")
@@ -85,7 +98,14 @@ def ingest(
         fetch=fetch,
         follow_links=follow_links,
     )
-    with open_store() as store, spinner("ingesting") as update:
+    try:  # bad options fail before a store is opened (or created)
+        service.parse_date_option(published, "--published")
+    except StorylineError as exc:
+        fail(str(exc))
+    missing = service.missing_paths(paths)
+    if missing:
+        fail(f"no such file or folder: {', '.join(repr(p) for p in missing)}; nothing was read")
+    with open_store(create=True) as store, progress() as update:
         processed = service.run_ingest(
             store,
             paths,
@@ -128,12 +148,18 @@ def ingest(
             )
             for line in clustered.log:
                 out.print(f"  {escape(line)}")
-        for rejection in report.rejected:
+        for reason, count in report.skipped.items():
+            err.print(f"[dim]skipped {count} × {escape(reason)}[/dim]")
+        for warning in report.warnings:
+            err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+        for line in processed.webhook_errors:
+            err.print(f"[yellow]webhook:[/yellow] {escape(line)}")
+        for rejection in (*report.rejected, *(enriched.rejected if enriched else ())):
             err.print(
                 f"[yellow]rejected[/yellow] {escape(rejection.origin)}: {escape(rejection.reason)}",
                 soft_wrap=True,
             )
-    if report.rejected:
+    if report.rejected or (enriched is not None and enriched.rejected):
         raise typer.Exit(EXIT_REJECTED)
 
 
@@ -168,14 +194,25 @@ def articles(
     if as_json:
         print_json([jsonview.article_summary(a) for a in found])
         return
+    if not found:
+        filtered = any((source, since, until, query, offset))
+        out.print("no articles match" if filtered else "no articles yet: `storyline ingest PATH`")
+        return
     table = Table("id", "published", "source", "title", "words")
     for a in found:
         title = escape(a.headline(60))
         if a.duplicate_of:
             title += f" [dim](copy of {escape(a.duplicate_of)})[/dim]"
         table.add_row(
-            escape(a.id), a.published or "?", escape(a.source or "?"), title, str(a.words)
+            escape(a.id),
+            display_date(a.published) or UNDATED,
+            escape(source_label(a.source)),
+            title,
+            str(a.words),
         )
+    for column in table.columns[:2]:
+        column.no_wrap = True
+        column.overflow = "fold"
     out.print(table)
 
 
@@ -200,8 +237,8 @@ def show(
         ("id", article.id),
         ("title", article.title),
         ("source", article.source),
-        ("published", article.published),
-        ("updated", article.updated),
+        ("published", _with_time(article.published)),
+        ("updated", _with_time(article.updated)),
         ("authors", ", ".join(article.authors)),
         ("contributors", ", ".join(article.contributors)),
         ("dateline", article.dateline),
@@ -236,6 +273,12 @@ def show(
         out.print(escape(article.raw))
 
 
+def _with_time(value: str | None) -> str | None:
+    """The display date, with the stored value beside it when that holds a time."""
+    shown = display_date(value)
+    return shown if shown == value else f"{shown} (stored {value})"
+
+
 def _show_enrichment(item: Enrichment) -> None:
     if item.entities:
         table = Table("entity", "type", "attributes", title="Entities", title_justify="left")
@@ -252,7 +295,7 @@ def _show_enrichment(item: Enrichment) -> None:
     if item.quotes:
         table = Table("speaker", "cue", "quote", "kind", title="Quotes", title_justify="left")
         for q in item.quotes:
-            table.add_row(escape(q.speaker or "?"), escape(q.cue), escape(q.text), q.kind)
+            table.add_row(escape(q.speaker or "unknown"), escape(q.cue), escape(q.text), q.kind)
         out.print(table)
     if item.figures:
         table = Table(
@@ -283,13 +326,17 @@ def _show_enrichment(item: Enrichment) -> None:
 
 
 @app.command()
-def enrich(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def enrich(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    scheduler: Annotated[str | None, _SCHEDULER] = None,
+) -> None:
     """Enrich every article not enriched yet: entities, times, quotes, figures, places."""
-    with open_store() as store, spinner("enriching") as update:
+    override_setting("dask.scheduler", scheduler)
+    with open_store() as store, progress() as update:
         report = service.enrich(
             store,
             current_settings(),
-            progress=lambda done, _: update(f"enriching: {done} articles"),
+            progress=lambda done, total: update("enriching", done, total),
         )
     if as_json:
         print_json(
@@ -297,10 +344,18 @@ def enrich(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
                 "enriched": report.articles,
                 "seconds": round(report.seconds, 3),
                 "enriched_by": report.producer,
+                "rejected": [{"origin": r.origin, "reason": r.reason} for r in report.rejected],
             }
         )
     else:
         out.print(f"enriched {report.articles} articles in {report.seconds:.1f} s")
+        for rejection in report.rejected:
+            err.print(
+                f"[yellow]rejected[/yellow] {escape(rejection.origin)}: {escape(rejection.reason)}",
+                soft_wrap=True,
+            )
+    if report.rejected:
+        raise typer.Exit(EXIT_REJECTED)
 
 
 @app.command()
@@ -316,6 +371,10 @@ def entities(
         rows = service.list_entities(store, type=type, limit=limit or None)
     if as_json:
         print_json([jsonview.entity_count(e, m, a) for e, m, a in rows])
+        return
+    if not rows:
+        kind = f"{type} " if type else ""
+        out.print(f"no {kind}entities yet: `storyline enrich` finds them")
         return
     table = Table("entity", "type", "mentions", "articles", "aliases")
     for entity, mentions, articles_count in rows:
@@ -343,7 +402,9 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     table.add_row("outlets", str(figures.sources))
     table.add_row("words", str(figures.words))
     table.add_row(
-        "published", f"{figures.first_published or '?'} .. {figures.last_published or '?'}"
+        "published",
+        f"{display_date(figures.first_published) or '?'} .. "
+        f"{display_date(figures.last_published) or '?'}",
     )
     table.add_row("enriched", str(figures.enriched))
     table.add_row("placed in events", str(figures.placed))
@@ -367,6 +428,9 @@ def rejected(
         items = service.rejections(store)
     if as_json:
         print_json([jsonview.rejection(r) for r in items])
+        return
+    if not items:
+        out.print("no rejected inputs")
         return
     for item in items:
         out.print(f"{escape(item.origin)}: {escape(item.reason)}")
@@ -397,7 +461,19 @@ def settings_command(
     if as_json:
         print_json(rows)
         return
+    if is_narrow():
+        for row in rows:
+            changed = "" if row["value"] == row["default"] else f" (default {row['default']})"
+            print_wrapped(
+                f"[bold]{row['name']}[/bold] = {escape(str(row['value']))}{escape(changed)}"
+            )
+            print_wrapped(f"  env {row['env']}")
+            print_wrapped(f"  {escape(row['help'])}")
+        return
     table = Table("setting", "value", "env", "help")
     for row in rows:
         table.add_row(row["name"], escape(str(row["value"])), row["env"], escape(row["help"]))
+    for column in (table.columns[0], table.columns[2]):
+        column.no_wrap = True
+        column.overflow = "fold"
     out.print(table)

@@ -36,6 +36,7 @@ from storyline.errors import FetchError, InputError, UnsupportedFormatError
 from storyline.ingest.decode import declared_html_charset, decode_bytes, sniff_binary
 from storyline.ingest.feeds import read_feed
 from storyline.ingest.files import capped, display_path, error_text, file_kind_problem, walk
+from storyline.ingest.notes import ReadNotes
 from storyline.ingest.tabular import check_fields, read_csv, read_jsonl
 from storyline.ingest.warc import read_warc
 from storyline.models import Document, Rejection
@@ -71,6 +72,7 @@ class _Options:
     format: str | None
     fields: Mapping[str, str]
     fetch: bool
+    notes: ReadNotes
     follow_links: bool = False
 
     @property
@@ -95,22 +97,45 @@ def read_inputs(
     fetch: bool = False,
     stdin: BinaryIO | None = None,
     follow_links: bool = False,
+    notes: ReadNotes | None = None,
 ) -> Iterator[Document | Rejection]:
     """Read every input in ``paths`` (files, folders, URLs with ``fetch``, ``-`` = stdin).
 
     ``follow_links`` follows symbolic links inside folders wherever they point (off: only
-    links to files and folders inside the folder given are followed).
+    links to files and folders inside the folder given are followed). What is passed over
+    without a rejection (record fields no field reads, WARC records that are not HTML
+    pages) is gathered in ``notes`` for the run's report.
 
-    Raises ``UnsupportedFormatError`` for an unknown ``format`` and ``InputError`` for a
-    bad ``fields`` mapping, before reading anything; every other problem is a
-    ``Rejection`` in the output.
+    Raises ``UnsupportedFormatError`` for an unknown ``format``, ``InputError`` for a
+    bad ``fields`` mapping or a path that does not exist (a mistyped argument, not
+    data), before reading anything; every other problem is a ``Rejection`` in the output.
     """
     if format is not None and format not in FORMATS:
         raise UnsupportedFormatError(
             f"unknown input format {format!r}; choose one of: {', '.join(FORMATS)}"
         )
-    options = _Options(settings, format, check_fields(fields), fetch, follow_links)
+    options = _Options(
+        settings,
+        format,
+        check_fields(fields),
+        fetch,
+        notes if notes is not None else ReadNotes(),
+        follow_links,
+    )
+    missing = missing_paths(paths)
+    if missing:
+        listed = ", ".join(repr(p) for p in missing[:5]) + (" ..." if len(missing) > 5 else "")
+        raise InputError(f"no such file or folder: {listed}; nothing was read")
     return _read_all(paths, options, stdin)
+
+
+def missing_paths(paths: Sequence[str]) -> list[str]:
+    """The paths of ``paths`` (not ``-``, not URLs) that name no file or folder."""
+    return [
+        path
+        for path in paths
+        if path != "-" and not _URL.match(path) and not os.path.lexists(Path(path).expanduser())
+    ]
 
 
 def _read_all(
@@ -213,7 +238,9 @@ def _read_open_file(
     head = handle.read(_HEAD)
     handle.seek(0)
     if kind == "warc" or (kind is None and head.startswith(b"WARC/")):
-        yield from read_warc(handle, origin=origin, max_bytes=options.max_bytes)
+        yield from read_warc(
+            handle, origin=origin, max_bytes=options.max_bytes, notes=options.notes
+        )
         return
     stream: BinaryIO = handle
     if head.startswith(b"\x1f\x8b"):
@@ -221,7 +248,9 @@ def _read_open_file(
         head = unpacked.read(_HEAD)
         unpacked.seek(0)
         if kind is None and head.startswith(b"WARC/"):
-            yield from read_warc(handle, origin=origin, max_bytes=options.max_bytes)
+            yield from read_warc(
+                handle, origin=origin, max_bytes=options.max_bytes, notes=options.notes
+            )
             return
         stream = options.gunzipped(unpacked, handle)  # type: ignore[arg-type]
     elif gzipped and options.format is None:
@@ -265,6 +294,7 @@ def _read_stream(
             fields=options.fields,
             max_bytes=options.max_bytes,
             max_depth=int(options.settings["ingest.max_json_depth"]),
+            notes=options.notes,
         )
     elif kind == "csv":
         delimiter = "\t" if tsv else None
@@ -274,9 +304,10 @@ def _read_stream(
             fields=options.fields,
             max_bytes=options.max_bytes,
             delimiter=delimiter,
+            notes=options.notes,
         )
     else:
-        items = read_warc(stream, origin=origin, max_bytes=options.max_bytes)
+        items = read_warc(stream, origin=origin, max_bytes=options.max_bytes, notes=options.notes)
     count = 0
     try:
         for item in items:

@@ -19,6 +19,8 @@ from storyline.service.workers import watchdog, worker_pool
 from storyline.settings import Settings
 from storyline.store.base import Store
 
+_ALL = 2**62  # a limit that lists every id
+
 # --- enrichment ---------------------------------------------------------------------------
 
 
@@ -28,7 +30,7 @@ class EnrichReport:
     seconds: float
     producer: str
     stage_seconds: Mapping[str, float] = field(default_factory=dict)
-    problems: tuple[Rejection, ...] = ()  # failed articles and cut texts, also in the store
+    rejected: tuple[Rejection, ...] = ()  # failed articles and cut texts, also in the store
 
 
 def _remap(item: Enrichment, keys: Mapping[str, str], entities: Sequence[Entity]) -> Enrichment:
@@ -101,6 +103,9 @@ def _enriched_chunks(
         piece_chars=int(settings["enrich.piece_chars"]),
         timeout=float(settings["ingest.item_timeout"]),
     )
+    if settings["dask.scheduler"]:
+        yield from _enriched_on_dask(store, settings, job)
+        return
     workers = worker_count(settings, "enrich.workers")
     chunk = max(_CHUNK, batch_size)
     if workers > 1 and len(store.unenriched_ids(chunk + 1)) <= chunk:
@@ -121,6 +126,34 @@ def _enriched_chunks(
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
+
+
+def _enriched_on_dask(store: Store, settings: Settings, job: _Job) -> Iterator[_Enriched]:
+    """:func:`_enriched_chunks` on the Dask cluster at ``dask.scheduler``. Chunks go out
+    in a bounded window; each worker loads the model once (``load_nlp`` is cached in the
+    worker process). A chunk that failed on every try comes back as one problem per
+    article (recorded as rejections) and is not tried again in this run."""
+    from storyline.service.dask_pool import DaskPool, TaskFailure
+
+    chunk = max(_CHUNK, job.batch_size)
+    skipped: set[str] = set()
+    with DaskPool[list[str], _Enriched](
+        str(settings["dask.scheduler"]), retries=int(settings["dask.retries"])
+    ) as pool:
+        while ids := [i for i in store.unenriched_ids(_PAGE + len(skipped)) if i not in skipped]:
+            jobs = (
+                (
+                    ids[start : start + chunk],
+                    (list(store.get_articles(ids[start : start + chunk])), job),
+                )
+                for start in range(0, len(ids), chunk)
+            )
+            for sent, outcome in pool.map_ordered(_enrich_chunk, jobs):
+                if isinstance(outcome, TaskFailure):
+                    skipped.update(sent)
+                    yield [], {}, [(article_id, outcome.reason) for article_id in sent]
+                    continue
+                yield outcome
 
 
 def enrich(
@@ -147,6 +180,9 @@ def _enrich(store: Store, settings: Settings, *, progress: Progress | None) -> E
     started = time.perf_counter()
     index = EntityIndex(store.all_entities())
     done = 0
+    total = len(store.unenriched_ids(_ALL)) if progress is not None else 0
+    if progress is not None and total:
+        progress(0, total)
     producer = ""
     timings: dict[str, float] = {}
     problems: list[Rejection] = []
@@ -167,9 +203,9 @@ def _enrich(store: Store, settings: Settings, *, progress: Progress | None) -> E
         add_timings(timings, {"store": time.perf_counter() - store_started})
         done += len(results)
         if progress is not None:
-            progress(done, 0)
+            progress(done, max(total, done))
     return EnrichReport(
-        done, time.perf_counter() - started, producer, timings, problems=tuple(problems)
+        done, time.perf_counter() - started, producer, timings, rejected=tuple(problems)
     )
 
 

@@ -7,9 +7,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from storyline.ingest.dedupe import similarity
+from storyline.ingest.notes import ReadNotes
 from storyline.ingest.pipeline import Prepared, RunMetadata, prepare, with_duplicate
 from storyline.ingest.readers import read_inputs
 from storyline.models import Article, Document, IngestReport, Rejection
@@ -99,6 +100,9 @@ def _prepare_stream(
 
     Stage seconds are added to ``timings`` (worker seconds are summed over workers).
     """
+    if settings["dask.scheduler"]:
+        yield from _prepare_on_dask(inputs, settings, run, timings)
+        return
     workers = worker_count(settings)
     chunks = _chunks(_timed(inputs, timings), _CHUNK)
     head = list(islice(chunks, 2))
@@ -123,6 +127,41 @@ def _prepare_stream(
                 yield from _drain(pending.pop(0), timings)
         while pending:
             yield from _drain(pending.pop(0), timings)
+
+
+def _prepare_on_dask(
+    inputs: Iterable[Document | Rejection],
+    settings: Settings,
+    run: RunMetadata,
+    timings: dict[str, float],
+) -> Iterator[Prepared | Rejection]:
+    """:func:`_prepare_stream` on the Dask cluster at ``dask.scheduler``: chunks go out
+    in a bounded window and come back in input order; the documents of a chunk that
+    failed on every try become rejections naming the reason."""
+    from storyline.service.dask_pool import DaskPool, TaskFailure
+
+    address = str(settings["dask.scheduler"])
+    with DaskPool[list[Document | Rejection], Any](
+        address, retries=int(settings["dask.retries"])
+    ) as pool:
+        jobs = (
+            (chunk, ([d for d in chunk if isinstance(d, Document)], settings, run))
+            for chunk in _chunks(_timed(inputs, timings), _CHUNK)
+        )
+        for chunk, outcome in pool.map_ordered(prepare_chunk, jobs):
+            if isinstance(outcome, TaskFailure):
+                for item in chunk:
+                    yield (
+                        item
+                        if isinstance(item, Rejection)
+                        else Rejection(item.origin, outcome.reason)
+                    )
+                continue
+            results, chunk_timings = outcome
+            add_timings(timings, chunk_timings)
+            prepared = iter(results)
+            for item in chunk:
+                yield item if isinstance(item, Rejection) else next(prepared)
 
 
 def _drain(job: _Job, timings: dict[str, float]) -> Iterator[Prepared | Rejection]:
@@ -245,8 +284,7 @@ def _ingest(
         published=parse_date_option(options.published, "--published"),
         source=options.source.strip() if options.source and options.source.strip() else None,
     )
-    started = time.perf_counter()
-    run_id = store.start_run("ingest " + " ".join(paths))
+    notes = ReadNotes()
     inputs = read_inputs(
         paths,
         settings=settings,
@@ -255,7 +293,35 @@ def _ingest(
         fetch=options.fetch,
         stdin=stdin,
         follow_links=options.follow_links,
+        notes=notes,
     )
+    return ingest_inputs(
+        store,
+        inputs,
+        settings,
+        run,
+        command="ingest " + " ".join(paths),
+        progress=progress,
+        notes=notes,
+    )
+
+
+def ingest_inputs(
+    store: Store,
+    inputs: Iterable[Document | Rejection],
+    settings: Settings,
+    run: RunMetadata | None = None,
+    *,
+    command: str,
+    progress: Progress | None = None,
+    notes: ReadNotes | None = None,
+) -> IngestReport:
+    """Clean, dedupe and store documents already read (``ingest`` reads them from paths;
+    ``follow`` from feeds and pages), in batch transactions, as one recorded run."""
+    run = run or RunMetadata()
+    notes = notes or ReadNotes()
+    started = time.perf_counter()
+    run_id = store.start_run(command)
     deduper = _Deduper(store, float(settings["dedupe.threshold"]))
     rejected: list[Rejection] = []
     added_ids: list[str] = []
@@ -309,6 +375,8 @@ def _ingest(
         seconds=time.perf_counter() - started,
         stage_seconds=dict(timings),
         article_ids=tuple(added_ids),
+        skipped=notes.skipped_counts(),
+        warnings=notes.warnings(),
     )
     store.finish_run(run_id, report)
     return report

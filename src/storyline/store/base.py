@@ -1,7 +1,7 @@
 """The ``Store`` protocol: everything the rest of storyline may ask of a store.
 
-SQLite (``storyline.store.sqlite``) implements it; a PostgreSQL backend can implement
-the same protocol later. Only modules under ``storyline.store`` hold SQL.
+SQLite (``storyline.store.sqlite``) and PostgreSQL (``storyline.store.postgres``)
+implement it. Only modules under ``storyline.store`` hold SQL.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection
+from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection, Update
 from storyline.store.clusters import ClusterProfile, ClusterRow, PlacementRow
+from storyline.store.follow import PollResult, Subscription, Watch
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,61 @@ class Store(Protocol):
     def reset_clusters(self) -> None: ...
 
     def log_clusters(self, lines: Sequence[str]) -> None: ...
+
+    # following sources (issue 21): times are ISO 8601 UTC strings given by the caller
+
+    def add_subscription(
+        self, target: str, kind: str, source: str | None, every_seconds: float, now: str
+    ) -> int:
+        """A new subscription, due at once; ``InputError`` when ``target`` is followed."""
+        ...
+
+    def list_subscriptions(self, *, due: str | None = None) -> Sequence[Subscription]:
+        """Every subscription (only those due by ``due``, if given), soonest first."""
+        ...
+
+    def get_subscription(self, subscription_id: int) -> Subscription: ...
+
+    def remove_subscription(self, subscription_id: int) -> None: ...
+
+    def record_poll(self, subscription_id: int, result: PollResult) -> None:
+        """A poll's outcome: success (errors reset) or error (recorded, errors + 1)."""
+        ...
+
+    def seen_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which item keys (``url:``, ``guid:``, ``hash:``, ``file:``) were seen before."""
+        ...
+
+    def mark_seen(
+        self, subscription_id: int, items: Sequence[tuple[str, str | None]], now: str
+    ) -> None:
+        """Record item keys with the article each became (``None``: rejected)."""
+        ...
+
+    def stored_urls(self, urls: Sequence[str]) -> set[str]:
+        """Which of ``urls`` an article in the store has."""
+        ...
+
+    def add_watch(self, kind: str, target: str, webhook: str | None, now: str) -> int: ...
+
+    def list_watches(self) -> Sequence[Watch]: ...
+
+    def remove_watch(self, watch_id: int) -> None: ...
+
+    def add_updates(self, items: Sequence[Update], now: str) -> Sequence[Update]:
+        """Record updates not recorded before (same watch and key); return those added."""
+        ...
+
+    def list_updates(
+        self,
+        *,
+        since: str | None = None,
+        story: str | None = None,
+        watch: int | None = None,
+        limit: int | None = None,
+    ) -> Sequence[Update]:
+        """Updates recorded after ``since``, oldest first."""
+        ...
 
     def start_run(self, command: str) -> int: ...
 

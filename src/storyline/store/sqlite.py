@@ -21,9 +21,10 @@ from typing import Any
 
 from storyline.errors import NotFoundError, StoreError
 from storyline.ingest.files import safe_text
-from storyline.models import Article, Edit, Enrichment, Entity, IngestReport, Rejection
+from storyline.models import Article, Edit, Enrichment, Entity, IngestReport, Rejection, Update
 from storyline.store import clusters as _clusters
 from storyline.store import enrichments as _enrichments
+from storyline.store import follow as _follow
 from storyline.store.base import ArticleFilter, StoredSignature, StoreStats
 from storyline.store.lock import Notice, WriterLock, print_notice
 from storyline.store.migrations import migrate
@@ -309,6 +310,65 @@ class SQLiteStore:
     def log_clusters(self, lines: Sequence[str]) -> None:
         with self._write() as conn:
             _clusters.log_lines(conn, lines)
+
+    # --- subscriptions, seen items, watches and updates ---------------------------------
+
+    def add_subscription(
+        self, target: str, kind: str, source: str | None, every_seconds: float, now: str
+    ) -> int:
+        with self._write() as conn:
+            return _follow.add_subscription(conn, target, kind, source, every_seconds, now)
+
+    def list_subscriptions(self, *, due: str | None = None) -> list[_follow.Subscription]:
+        return _follow.subscriptions(self._conn, due=due)
+
+    def get_subscription(self, subscription_id: int) -> _follow.Subscription:
+        return _follow.subscription(self._conn, subscription_id)
+
+    def remove_subscription(self, subscription_id: int) -> None:
+        with self._write() as conn:
+            _follow.remove_subscription(conn, subscription_id)
+
+    def record_poll(self, subscription_id: int, result: _follow.PollResult) -> None:
+        with self._write() as conn:
+            _follow.record_poll(conn, subscription_id, result)
+
+    def seen_keys(self, keys: Sequence[str]) -> set[str]:
+        return _follow.seen_keys(self._conn, keys)
+
+    def mark_seen(
+        self, subscription_id: int, items: Sequence[tuple[str, str | None]], now: str
+    ) -> None:
+        with self._write() as conn:
+            _follow.mark_seen(conn, subscription_id, items, now)
+
+    def stored_urls(self, urls: Sequence[str]) -> set[str]:
+        return _follow.stored_urls(self._conn, urls)
+
+    def add_watch(self, kind: str, target: str, webhook: str | None, now: str) -> int:
+        with self._write() as conn:
+            return _follow.add_watch(conn, kind, target, webhook, now)
+
+    def list_watches(self) -> list[_follow.Watch]:
+        return _follow.watches(self._conn)
+
+    def remove_watch(self, watch_id: int) -> None:
+        with self._write() as conn:
+            _follow.remove_watch(conn, watch_id)
+
+    def add_updates(self, items: Sequence[Update], now: str) -> list[Update]:
+        with self._write() as conn:
+            return _follow.add_updates(conn, items, now)
+
+    def list_updates(
+        self,
+        *,
+        since: str | None = None,
+        story: str | None = None,
+        watch: int | None = None,
+        limit: int | None = None,
+    ) -> list[Update]:
+        return _follow.updates(self._conn, since=since, story=story, watch=watch, limit=limit)
 
     # --- runs and rejections -------------------------------------------------------------
 
