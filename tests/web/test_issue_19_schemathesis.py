@@ -4,8 +4,8 @@ schema (status-code documentation aside: unknown ids answer 404 by design)."""
 
 from __future__ import annotations
 
-import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -34,7 +34,8 @@ def _free_port() -> int:
 def served(web_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``storyline serve`` on a copy of the fixture store (uploads stay disabled)."""
     db = tmp_path_factory.mktemp("schemathesis") / "web.db"
-    shutil.copy(web_store, db)
+    with sqlite3.connect(web_store) as source, sqlite3.connect(db) as target:
+        source.backup(target)  # the WAL's pages too, unlike a file copy
     port = _free_port()
     env: dict[str, Any] = {"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
     process = subprocess.Popen(
