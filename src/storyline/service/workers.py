@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import os
 import signal
 import sys
@@ -30,6 +31,12 @@ _PR_SET_PDEATHSIG: Final = 1
 
 class ItemTimeout(InputError):
     """One item took longer than ``ingest.item_timeout`` seconds."""
+
+
+class _Expired(BaseException):
+    """Raised by the timer inside the item's code: a BaseException, so that libraries'
+    ``except Exception`` (trafilatura, justext) cannot swallow it; the watchdog turns it
+    into ``ItemTimeout`` at its boundary."""
 
 
 def _die_with(parent: int) -> None:
@@ -55,6 +62,12 @@ def _poll_parent(parent: int) -> None:
     threading.Thread(target=poll, name="storyline-parent-watch", daemon=True).start()
 
 
+def _swallows(frame: FrameType) -> bool:
+    if frame.f_code.co_name == "__del__":
+        return True
+    return any(getattr(callback, "__code__", None) is frame.f_code for callback in gc.callbacks)
+
+
 def worker_pool(workers: int) -> ProcessPoolExecutor:
     """A process pool whose workers die with this process."""
     return ProcessPoolExecutor(max_workers=workers, initializer=_die_with, initargs=(os.getpid(),))
@@ -72,13 +85,24 @@ def watchdog(seconds: float, what: str) -> Iterator[None]:
         yield
         return
 
-    def expired(_signum: int, _frame: FrameType | None) -> None:
-        raise ItemTimeout(f"{what} took over {seconds:g} s (ingest.item_timeout): skipped")
+    def expired(_signum: int, frame: FrameType | None) -> None:
+        # Raised wherever the item's code is, except where exceptions are swallowed (a
+        # garbage-collector callback, a __del__): there, try again a moment later. Should
+        # it be swallowed elsewhere, the timer fires again too.
+        if frame is not None and _swallows(frame):
+            signal.setitimer(signal.ITIMER_REAL, 0.01)
+            return
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    except _Expired:
+        raise ItemTimeout(
+            f"{what} took over {seconds:g} s (ingest.item_timeout): skipped"
+        ) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
