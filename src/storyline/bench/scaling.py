@@ -23,6 +23,7 @@ resident memory (this process or an enrichment worker, whichever is larger).
 from __future__ import annotations
 
 import dataclasses
+import resource
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -31,6 +32,7 @@ from typing import Any
 
 from storyline.bench import peak_rss_mb
 from storyline.bench.cluster import prepare
+from storyline.bench.scaling_store import Placed, build, record
 from storyline.cluster.features import Features
 from storyline.cluster.online import OnlineClusterer
 from storyline.cluster.params import params_from_settings
@@ -63,6 +65,14 @@ def replica(features: Features, copy: int, shift_days: int) -> Features:
 
 def stream(features: Sequence[Features], total: int, pause_days: int) -> Iterator[Features]:
     """``total`` articles: ``features`` (arrival order), then shifted copies of them."""
+    for item, copy, shift in numbered(features, total, pause_days):
+        yield replica(item, copy, shift)
+
+
+def numbered(
+    features: Sequence[Features], total: int, pause_days: int
+) -> Iterator[tuple[Features, int, int]]:
+    """(original, copy number, days shifted) for each of the ``total`` articles."""
     days = [f.day for f in features if f.day is not None]
     period = (max(days) - min(days) if days else 0) + pause_days
     emitted = 0
@@ -71,7 +81,7 @@ def stream(features: Sequence[Features], total: int, pause_days: int) -> Iterato
         for item in features:
             if emitted == total:
                 return
-            yield replica(item, copy, copy * period)
+            yield item, copy, copy * period
             emitted += 1
         copy += 1
 
@@ -94,10 +104,28 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
     clusterer = OnlineClusterer(params)
     spent: dict[int, float] = dict.fromkeys(measured, 0.0)
     total_seconds = 0.0
-    for number, item in enumerate(stream(features, scale_max, pause), 1):
+    store_size = min(scale_max, int(settings["bench.scale_store"]))
+    records: list[dict[str, Any]] = []
+    placed: list[Placed] = []
+    by_id = {a.id: a for a in prepared.articles}
+    rss_before = current_rss_mb()
+    for number, (original, copy, shift) in enumerate(numbered(features, scale_max, pause), 1):
+        item = replica(original, copy, shift)
         started = time.perf_counter()
-        clusterer.assign(item)
+        placement = clusterer.assign(item)
         elapsed = time.perf_counter() - started
+        if number <= store_size:
+            article = by_id[original.article_id]
+            records.append(record(article, copy, shift))
+            placed.append(
+                Placed(
+                    item.article_id,
+                    placement.event_id,
+                    placement.story_id,
+                    records[-1]["published"],
+                    article.headline(),
+                )
+            )
         total_seconds += elapsed
         for size in measured:
             if size - windows[size] < number <= size:
@@ -107,9 +135,10 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
                 f"assigned {number:,} of {scale_max:,} articles in {total_seconds:.1f} s",
                 file=sys.stderr,
             )
+    clusterer_mb = current_rss_mb() - rss_before
     per_article = {str(size): round(1000.0 * spent[size] / windows[size], 3) for size in measured}
     smallest, largest = per_article[str(measured[0])], per_article[str(measured[-1])]
-    return {
+    result: dict[str, Any] = {
         "articles": scale_max,
         "originals": len(features),
         "copies": -(-scale_max // len(features)),
@@ -121,5 +150,18 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
         "events": len(clusterer.state.events),
         "stories": len(clusterer.state.stories.stories),
         "peak_rss_mb": peak_rss_mb(),
+        "clusterer_mb": round(clusterer_mb, 1),
         "enrich_seconds": round(prepared.enrich_seconds, 3),
     }
+    if store_size:
+        result["store"] = build(settings, records, placed, len(features), prepared.enrichments)
+    return result
+
+
+def current_rss_mb() -> float:
+    """Resident memory of this process now (MB), from /proc (0 where there is none)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * resource.getpagesize() / 1024.0 / 1024.0

@@ -48,6 +48,18 @@ def current_settings() -> Settings:
     return load_settings(_State.overrides, config=_State.config)
 
 
+def override_setting(name: str, value: Any) -> None:
+    """A command's own option that is also a setting (``ingest --scheduler`` sets
+    ``dask.scheduler``): it wins over the file and the environment, as ``--set`` does."""
+    if value is None:
+        return
+    _State.overrides = {**_State.overrides, name: value}
+    try:
+        current_settings()
+    except StorylineError as exc:
+        fail(str(exc))
+
+
 def fail(message: str) -> NoReturn:
     err.print(f"[red]error:[/red] {escape(message)}")
     raise typer.Exit(EXIT_ERROR)

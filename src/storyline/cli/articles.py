@@ -19,6 +19,7 @@ from storyline.cli.app import (
     is_narrow,
     open_store,
     out,
+    override_setting,
     print_json,
     print_wrapped,
     progress,
@@ -28,6 +29,13 @@ from storyline.errors import StorylineError
 from storyline.models import Enrichment
 from storyline.settings import SETTINGS, settings_markdown
 from storyline.store.base import ArticleFilter
+
+_SCHEDULER = typer.Option(
+    "--scheduler",
+    help="Run reading, cleaning and enrichment on this Dask scheduler, tcp://HOST:PORT "
+    "(setting dask.scheduler, env STORYLINE_DASK_SCHEDULER).",
+    show_default=False,
+)
 
 
 @app.command()
@@ -60,12 +68,22 @@ def ingest(
         typer.Option("--field", help="JSONL/CSV field mapping OURS=THEIRS, e.g. text=body."),
     ] = None,
     fetch: Annotated[bool, typer.Option("--fetch", help="Allow fetching http(s) URLs.")] = False,
+    follow_links: Annotated[
+        bool,
+        typer.Option(
+            "--follow-links",
+            help="Follow symbolic links that point outside the folders given (off: such "
+            "links are rejected).",
+        ),
+    ] = False,
     no_enrich: Annotated[
         bool, typer.Option("--no-enrich", help="Do not enrich the new articles now.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    scheduler: Annotated[str | None, _SCHEDULER] = None,
 ) -> None:
     """Read articles into the store: cleaned, with metadata, deduplicated, enriched."""
+    override_setting("dask.scheduler", scheduler)
     fields: dict[str, str] = {}
     for item in field or []:
         ours, sep, theirs = item.partition("=")
@@ -73,7 +91,12 @@ def ingest(
             fail(f"--field takes OURS=THEIRS (e.g. text=body), got {item!r}")
         fields[ours.strip()] = theirs.strip()
     options = service.IngestOptions(
-        format=format, fields=fields, published=published, source=source, fetch=fetch
+        format=format,
+        fields=fields,
+        published=published,
+        source=source,
+        fetch=fetch,
+        follow_links=follow_links,
     )
     try:  # bad options fail before a store is opened (or created)
         service.parse_date_option(published, "--published")
@@ -129,12 +152,14 @@ def ingest(
             err.print(f"[dim]skipped {count} × {escape(reason)}[/dim]")
         for warning in report.warnings:
             err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
-        for rejection in report.rejected:
+        for line in processed.webhook_errors:
+            err.print(f"[yellow]webhook:[/yellow] {escape(line)}")
+        for rejection in (*report.rejected, *(enriched.rejected if enriched else ())):
             err.print(
                 f"[yellow]rejected[/yellow] {escape(rejection.origin)}: {escape(rejection.reason)}",
                 soft_wrap=True,
             )
-    if report.rejected:
+    if report.rejected or (enriched is not None and enriched.rejected):
         raise typer.Exit(EXIT_REJECTED)
 
 
@@ -301,8 +326,12 @@ def _show_enrichment(item: Enrichment) -> None:
 
 
 @app.command()
-def enrich(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def enrich(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    scheduler: Annotated[str | None, _SCHEDULER] = None,
+) -> None:
     """Enrich every article not enriched yet: entities, times, quotes, figures, places."""
+    override_setting("dask.scheduler", scheduler)
     with open_store() as store, progress() as update:
         report = service.enrich(
             store,
@@ -315,10 +344,18 @@ def enrich(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
                 "enriched": report.articles,
                 "seconds": round(report.seconds, 3),
                 "enriched_by": report.producer,
+                "rejected": [{"origin": r.origin, "reason": r.reason} for r in report.rejected],
             }
         )
     else:
         out.print(f"enriched {report.articles} articles in {report.seconds:.1f} s")
+        for rejection in report.rejected:
+            err.print(
+                f"[yellow]rejected[/yellow] {escape(rejection.origin)}: {escape(rejection.reason)}",
+                soft_wrap=True,
+            )
+    if report.rejected:
+        raise typer.Exit(EXIT_REJECTED)
 
 
 @app.command()
@@ -369,6 +406,9 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
         f"{display_date(figures.first_published) or '?'} .. "
         f"{display_date(figures.last_published) or '?'}",
     )
+    table.add_row("enriched", str(figures.enriched))
+    table.add_row("placed in events", str(figures.placed))
+    table.add_row("pending (not yet enriched or placed)", str(figures.pending))
     table.add_row("ingest runs", str(figures.runs))
     table.add_row("rejected inputs", str(figures.rejections))
     out.print(table)

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline import service
-from storyline.cli.app import app, err, fail, open_store, out, print_json
+from storyline.cli.app import app, current_settings, err, fail, open_store, out, print_json
 from storyline.display import UNDATED, display_date, source_label
 from storyline.errors import StorylineError
 from storyline.narrate.compare import Comparison
@@ -212,7 +212,9 @@ def export(
     source: SourceOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="md, html or json.")] = "html",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="md, html, json or atom (a story's feed).")
+    ] = "html",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here (default: standard output).")
     ] = None,
@@ -221,7 +223,8 @@ def export(
     selection = _selection(story, event, article, query, source, since, until)
     with open_store() as store:
         _check_scope(store, selection, "export")
-        report = service.export(store, selection, format)
+        base_url = str(current_settings()["follow.base_url"])
+        report = service.export(store, selection, format, base_url=base_url)
     if output is None:
         out.file.write(report)
         return

@@ -27,7 +27,11 @@ on with that date unknown, and ``labels["warning"]`` says which value was droppe
 the bad value is recorded without counting the article as rejected.
 
 Lines (JSONL) or records (CSV) longer than ``ingest.max_bytes`` are rejected one by one:
-those formats stream, so the limit applies per record, not per file.
+those formats stream, so the limit applies per record, not per file. A JSON line nested
+deeper than ``ingest.max_json_depth`` arrays or objects is rejected before it is parsed
+(a 100,000-deep ``[[[...]]]`` would otherwise exhaust the parser's recursion). Lone
+surrogates (JSON ``\ud800`` escapes) are replaced by U+FFFD in every field read, so
+any value can be stored and shown.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import IO, Any, BinaryIO, Final
 
+import numpy as np
+
 from storyline.errors import InputError
 from storyline.ingest.decode import (
     CP1252_FALLBACK,
@@ -51,6 +57,7 @@ from storyline.ingest.decode import (
     fix_mojibake,
     normalise_newlines,
 )
+from storyline.ingest.files import safe_text
 from storyline.ingest.notes import ReadNotes
 from storyline.models import Document, Rejection
 
@@ -113,6 +120,11 @@ _ISO_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HAS_TIME: Final = re.compile(r"\d{1,2}:\d{2}")
 _NUMERIC_DATE: Final = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})")
 _CSV_DELIMITERS: Final = (",", "\t", ";", "|")
+_JSON_STRING: Final = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_DEPTH_STEP: Final = np.zeros(256, dtype=np.int8)
+_DEPTH_STEP[[ord("["), ord("{")]] = 1
+_DEPTH_STEP[[ord("]"), ord("}")]] = -1
+DEFAULT_JSON_DEPTH: Final = 64
 
 
 def check_fields(fields: Mapping[str, str] | None) -> dict[str, str]:
@@ -229,7 +241,8 @@ def document_from_record(
 
     def get(name: str) -> Any:
         column = columns.get(name)
-        return None if column is None else record.get(column)
+        value = None if column is None else record.get(column)
+        return safe_text(value) if isinstance(value, str) else value
 
     values: dict[str, str | None] = {}
     for name in ("text", "html", *_TEXT_FIELDS):
@@ -240,7 +253,7 @@ def document_from_record(
                     origin, f"field {name!r} is a {type(value).__name__}, expected a string"
                 )
             value = str(value)
-        values[name] = value
+        values[name] = safe_text(value) if value is not None else None
     text = normalise_newlines(fix_mojibake(values["text"] or ""))
     html = values["html"] or None
     if not text.strip() and not (html and html.strip()):
@@ -271,7 +284,7 @@ def document_from_record(
         format=format,
         raw=text,
         html=fix_mojibake(html) if html else None,
-        id=None if raw_id is None or raw_id == "" else str(raw_id),
+        id=None if raw_id is None or raw_id == "" else safe_text(str(raw_id)),
         title=normalise_newlines(fix_mojibake(title)).strip() or None if title else None,
         published=dates["published"],
         updated=dates["updated"],
@@ -296,6 +309,8 @@ def _labels(
             labels[name] = str(value)
         else:
             warnings.append(f"label {name!r} is a {type(value).__name__}, not a scalar: dropped")
+    for name, value in labels.items():
+        labels[name] = safe_text(value)
     if warnings:
         labels["warning"] = "; ".join(warnings)
     return labels
@@ -305,7 +320,17 @@ def _authors(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     items = value if isinstance(value, list | tuple) else str(value).split(";")
-    return tuple(s for s in (str(item).strip() for item in items if item is not None) if s)
+    names = (safe_text(str(item)).strip() for item in items if item is not None)
+    return tuple(s for s in names if s)
+
+
+def json_depth(line: bytes) -> int:
+    """How deeply arrays and objects nest in the JSON text ``line`` (strings ignored)."""
+    if line.count(b"[") + line.count(b"{") <= 1:
+        return line.count(b"[") + line.count(b"{")
+    structure = _JSON_STRING.sub(b"", line) if b'"' in line else line
+    steps = _DEPTH_STEP[np.frombuffer(structure, dtype=np.uint8)]
+    return int(np.cumsum(steps, dtype=np.int64).max(initial=0))
 
 
 def read_jsonl(
@@ -314,6 +339,7 @@ def read_jsonl(
     origin: str,
     fields: Mapping[str, str],
     max_bytes: int,
+    max_depth: int = DEFAULT_JSON_DEPTH,
     notes: ReadNotes | None = None,
 ) -> Iterator[Document | Rejection]:
     """One ``Document`` per JSON line of ``stream``; bad lines become ``Rejection``s;
@@ -338,10 +364,21 @@ def read_jsonl(
             decoded = line.decode("utf-8")
         except UnicodeDecodeError:
             decoded = decode_utf8_lenient(line)
+        if line.count(b"[") + line.count(b"{") > max_depth:
+            depth = json_depth(line)
+            if depth > max_depth:
+                yield Rejection(
+                    where,
+                    f"JSON nested {depth:,} levels deep, over ingest.max_json_depth = {max_depth}",
+                )
+                continue
         try:
             record = json.loads(decoded)
         except json.JSONDecodeError as exc:
             yield Rejection(where, f"not valid JSON: {exc.msg} at column {exc.colno}")
+            continue
+        except RecursionError:
+            yield Rejection(where, "JSON nested too deeply to read")
             continue
         if not isinstance(record, dict):
             kind = type(record).__name__.replace("dict", "object").replace("list", "array")
@@ -434,7 +471,7 @@ def _text_stream(stream: BinaryIO) -> io.TextIOWrapper:
     buffered: Any = stream if hasattr(stream, "peek") else io.BufferedReader(stream)
     head = bytes(buffered.peek(4)[:4])
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return io.TextIOWrapper(buffered, encoding="utf-16", newline="")
+        return io.TextIOWrapper(buffered, encoding="utf-16", errors="replace", newline="")
     return io.TextIOWrapper(buffered, encoding="utf-8-sig", errors=CP1252_FALLBACK, newline="")
 
 

@@ -3,8 +3,9 @@
 Records that are not articles by the archive's normal structure (``warcinfo``,
 ``request``, ``metadata``, ``revisit``) are passed over; responses that are not HTML
 (``text/plain``, images, ...) and 1xx/3xx responses are skipped and counted in ``notes``
-(file, reason) for the ingest report. HTML responses with HTTP status >= 400, records cut short
-(``WARC-Truncated`` or fewer bytes than their ``Content-Length``) and records over
+(file, reason) for the ingest report; a file with records but none an HTML response is
+rejected as a whole, so it never passes unnoticed. HTML responses with HTTP status >= 400,
+records cut short (``WARC-Truncated`` or fewer bytes than their ``Content-Length``) and records over
 ``ingest.max_bytes`` are rejected one by one. A corrupt archive (bad gzip member, broken
 record header) rejects the rest of the file with the reason; records already read stay.
 
@@ -50,7 +51,7 @@ def read_warc(
     """Yield a ``Document`` per HTML response in the (possibly gzipped) WARC ``stream``;
     responses skipped as not articles are counted in ``notes``."""
     notes = notes if notes is not None else ReadNotes()
-    number = 0
+    number = produced = 0
     archive = ArchiveIterator(stream, arc2warc=True)
     records = iter(archive)
     while True:
@@ -72,6 +73,12 @@ def read_warc(
                     f"corrupt WARC archive after {number} record(s): a cut-off or unreadable "
                     "record at the end; the rest of this file was skipped",
                 )
+            elif produced == 0:
+                yield Rejection(
+                    origin,
+                    f"no article in this WARC file: none of its {number} record(s) is an "
+                    "HTML response",
+                )
             return
         except _ARCHIVE_ERRORS as exc:
             where = f"{origin}#{number + 1}" if number else origin
@@ -82,6 +89,7 @@ def read_warc(
             )
             return
         if result is not None:
+            produced += 1
             yield result
 
 

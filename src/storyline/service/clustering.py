@@ -124,7 +124,16 @@ def _widen(row: ClusterRow, day: str | None) -> ClusterRow:
 
 
 def cluster(store: Store, settings: Settings, *, progress: Progress | None = None) -> ClusterReport:
-    """Place every enriched, unplaced article into an event and a story."""
+    """Place every enriched, unplaced article into an event and a story.
+
+    The clusterer state is one ordered stream, loaded, extended and saved back under the
+    store's ``"cluster"`` writer lock, so two processes clustering one shared store take
+    turns (the second places what the first left) and never start from the same state."""
+    with store.exclusive("cluster"):
+        return _cluster(store, settings, progress=progress)
+
+
+def _cluster(store: Store, settings: Settings, *, progress: Progress | None) -> ClusterReport:
     started = time.perf_counter()
     params = params_from_settings(settings)
     clusterer = OnlineClusterer(params, _load_state(store))
@@ -181,12 +190,13 @@ def recluster(
     store: Store, settings: Settings, *, progress: Progress | None = None
 ) -> ClusterReport:
     """Rebuild every placement from scratch; log each merge and split against the old ones."""
-    before = store.placements()
-    store.reset_clusters()
-    report = cluster(store, settings, progress=progress)
-    after = store.placements()
-    lines = _changes(before, after)
-    store.log_clusters(lines)
+    with store.exclusive("cluster"):
+        before = store.placements()
+        store.reset_clusters()
+        report = _cluster(store, settings, progress=progress)
+        after = store.placements()
+        lines = _changes(before, after)
+        store.log_clusters(lines)
     return ClusterReport(
         report.articles,
         report.new_events,

@@ -1,5 +1,6 @@
 """What ``storyline ingest`` and ``POST /api/ingest`` do: ingest, then (per settings)
-enrich the new articles and place them into events and stories."""
+enrich the new articles, place them into events and stories, and record what is new
+in the watched stories."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from storyline.models import IngestReport
 from storyline.service.clustering import ClusterReport, cluster
 from storyline.service.enriching import EnrichReport, enrich
 from storyline.service.ingesting import IngestOptions, ingest
+from storyline.service.watching import record_updates
 from storyline.settings import Settings
 from storyline.store.base import Store
 
@@ -23,6 +25,8 @@ class ProcessReport:
     ingested: IngestReport
     enriched: EnrichReport | None = None
     clustered: ClusterReport | None = None
+    updates: int = 0  # recorded for watches (``storyline watch``)
+    webhook_errors: tuple[str, ...] = ()  # webhook deliveries that failed (not retried)
 
 
 def run_ingest(
@@ -53,4 +57,7 @@ def run_ingest(
     clustered = cluster(
         store, settings, progress=lambda done, total: say("clustering", done, total)
     )
-    return ProcessReport(ingested, enriched, clustered)
+    recorded = record_updates(store, settings, ingested.article_ids)
+    return ProcessReport(
+        ingested, enriched, clustered, len(recorded.added), tuple(recorded.webhook_errors)
+    )

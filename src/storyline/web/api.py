@@ -135,6 +135,15 @@ def story_summary(store: StoreDep, story_id: str) -> dict[str, Any]:
     return {**asdict(result), "text": result.text}
 
 
+@router.get("/updates")
+def updates(
+    store: StoreDep, since: str | None = None, story: str | None = None, limit: Limit = 100
+) -> dict[str, Any]:
+    """What is new in the watched stories (``storyline updates``), each update cited."""
+    found = service.list_updates(store, since=since, story=story, limit=limit)
+    return {"items": [asdict(u) for u in found]}
+
+
 @router.get("/events/{event_id}")
 def event(store: StoreDep, event_id: str) -> dict[str, Any]:
     (data,) = clusters_json(

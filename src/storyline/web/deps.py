@@ -6,6 +6,7 @@ routers (which use these) do not import each other.
 from __future__ import annotations
 
 import queue
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,14 +29,23 @@ def setting_or(settings: Settings, name: str, default: Any) -> Any:
 
 
 class StorePool:
-    """Stores opened on demand and handed to one request at a time."""
+    """Stores opened on demand and handed to one request at a time. A PostgreSQL store
+    is one object for every request: its own connection pool (psycopg_pool) lends each
+    call a connection, so several threads and server processes share the database."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._idle: queue.SimpleQueue[Store] = queue.SimpleQueue()
         self._all: list[Store] = []
+        self._shared = service.is_postgres_url(str(settings["db"]))
+        self._lock = threading.Lock()
 
     def acquire(self) -> Store:
+        if self._shared:
+            with self._lock:
+                if not self._all:
+                    self._all.append(service.open_store(self.settings))
+                return self._all[0]
         try:
             return self._idle.get_nowait()
         except queue.Empty:
@@ -44,7 +54,8 @@ class StorePool:
             return store
 
     def release(self, store: Store) -> None:
-        self._idle.put(store)
+        if not self._shared:
+            self._idle.put(store)
 
     def close(self) -> None:
         for store in self._all:

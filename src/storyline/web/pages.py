@@ -7,6 +7,7 @@ of the story), so their view is cached per story and rebuilt whenever the story'
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -22,9 +23,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from storyline import service
 from storyline.display import id_key
 from storyline.errors import StorylineError
-from storyline.models import Article
+from storyline.models import Article, UpdateCitation
 from storyline.narrate.export_sources import safe_url
 from storyline.narrate.timeline import CitedSentence
+from storyline.service.common import now_iso
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
 from storyline.web import render
@@ -65,6 +67,12 @@ def article_url(article_id: str) -> str:
     return "/articles/" + quote(article_id, safe="/")
 
 
+def mark_url(citation: UpdateCitation) -> str:
+    """Link to the cited span of an update."""
+    span = f"{citation.start}-{citation.end}"
+    return f"{article_url(citation.article_id)}?mark={span}#c{span}"
+
+
 def cite_url(sentence: CitedSentence) -> str:
     """Link to the cited span of an article; the page marks it and scrolls to it."""
     span = f"{sentence.start}-{sentence.end}"
@@ -84,6 +92,7 @@ def templates() -> Jinja2Templates:
         article_url=article_url,
         cite_url=cite_url,
         entity_url=entity_url,
+        mark_url=mark_url,
         safe_url=safe_url,
         title_of=Article.headline,
     )
@@ -136,7 +145,7 @@ def story_list(request: Request, store: StoreDep, sort: str = "recent") -> HTMLR
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story(request: Request, store: StoreDep, story_id: str) -> Response:
+def story(request: Request, store: StoreDep, story_id: str, since: str | None = None) -> Response:
     row = service.get_cluster(store, "story", story_id)
     if row.id != story_id:  # merged into another story: its old links lead there
         return RedirectResponse(f"/stories/{quote(row.id, safe='')}", status_code=301)
@@ -146,7 +155,38 @@ def story(request: Request, store: StoreDep, story_id: str) -> Response:
     def build() -> str:
         return engine.get_template("story.html").render(v=story_view(store, row))
 
-    return HTMLResponse(cache.get(("story", *_signature(row)), build))
+    page = cache.get(("story", *_signature(row)), build)
+    cookie = "seen_" + re.sub(r"[^A-Za-z0-9_-]", "_", row.id)
+    new_since = _new_since(request, store, row.id, since or request.cookies.get(cookie))
+    response = HTMLResponse(page.replace(_NEW_SINCE_MARK, new_since, 1))
+    response.set_cookie(cookie, now_iso(), max_age=400 * 86400, httponly=True, samesite="lax")
+    return response
+
+
+_NEW_SINCE_MARK = "<!--storyline:new-since-->"
+
+
+def _new_since(request: Request, store: Store, story_id: str, since: str | None) -> str:
+    """The "new since your last visit" block: updates recorded after ``since`` (the
+    ``since`` query parameter, else the time of the last visit, kept in a cookie)."""
+    try:
+        found = service.list_updates(store, since=since, story=story_id, limit=100)
+    except StorylineError:
+        since, found = None, service.list_updates(store, story=story_id, limit=100)
+    if not found and since is None:
+        return ""
+    engine: Jinja2Templates = request.app.state.templates
+    return engine.get_template("new_since.html").render(updates=found, since=since)
+
+
+@router.get("/stories/{story_id}/feed.atom")
+def story_feed(request: Request, store: StoreDep, story_id: str) -> Response:
+    """The story's Atom feed (one entry per event), linking back to this server."""
+    resolved = store.resolve_story(story_id)
+    if resolved is not None and resolved != story_id:
+        return RedirectResponse(f"/stories/{quote(resolved, safe='')}/feed.atom", status_code=301)
+    body = service.story_feed(store, story_id, base_url=str(request.base_url))
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)

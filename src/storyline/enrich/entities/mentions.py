@@ -28,6 +28,9 @@ NON_ENTITY_LABELS: frozenset[str] = frozenset(
 _POSSESSIVES = frozenset({"'s", "’s", "'", "’", "s'", "s’"})
 _DETERMINERS = frozenset({"the", "a", "an"})
 _MAX_TITLE_TOKENS = 8
+# No name is this long; longer "entities" come from hostile text (a letter followed by
+# thousands of combining marks) and would cost every later step dearly.
+MAX_MENTION_CHARS = 200
 _HYPHEN = re.compile(r"-")
 # Penn Treebank bracket and quote tokens and spans without a letter: tokenisation debris
 _DEBRIS = re.compile(r"-[LR][RSC]B-|``|''|^[^A-Za-z]*$")
@@ -37,7 +40,8 @@ _PARTICLES = frozenset("al el bin ibn van von de da del der di du la le dos das 
 def find_mentions(doc: Doc) -> tuple[Mention, ...]:
     """Named-entity mentions of ``doc`` with titles split off as attributes.
 
-    Dates, times and numbers are left out. Spans lose leading determiners, trailing
+    Dates, times and numbers are left out, and so are spans over ``MAX_MENTION_CHARS``
+    characters. Spans lose leading determiners, trailing
     possessives, quotes and punctuation, and anything after a line break; a person span
     loses its leading titles ("President", "Foreign Minister", "Mr."), which become the
     mention's attribute together with the title words written just before it.
@@ -50,7 +54,7 @@ def find_mentions(doc: Doc) -> tuple[Mention, ...]:
     plural_title_end: dict[int, str] = {}  # token end of a person -> its plural title
     for ent in doc.ents:
         label = str(ent.label_)
-        if label in NON_ENTITY_LABELS:
+        if label in NON_ENTITY_LABELS or ent.end_char - ent.start_char > MAX_MENTION_CHARS:
             continue
         bounds = _trim(doc, ent.start, ent.end, label == "PERSON")
         if bounds is None:
