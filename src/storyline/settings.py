@@ -405,6 +405,21 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         minimum=1000,
     ),
+    Setting(
+        "bench.web_clients",
+        100,
+        "Concurrent clients of `storyline bench web` (each sends its next request when "
+        "the last one is answered).",
+        int,
+        minimum=1,
+    ),
+    Setting(
+        "bench.web_requests",
+        300,
+        "Requests `storyline bench web` makes to each path it measures.",
+        int,
+        minimum=1,
+    ),
     # issue 21: following sources, watches and updates
     Setting(
         "follow.every",

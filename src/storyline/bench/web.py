@@ -1,24 +1,31 @@
-"""``storyline bench web PATH``: latency of the story page under 100 concurrent requests.
+"""``storyline bench web PATH``: latency of the pages and the API under concurrent clients.
 
 PATH is an ``articles.jsonl``. Its articles are ingested, enriched and clustered into a
 temporary store; then copies with distinct ids and dates shifted later by whole years are
 added (not enriched: a story page only reads its own articles) until the store holds
-``_TARGET`` articles. uvicorn then serves the store on 127.0.0.1 and 100 requests
-(at most 20 in flight) hit the page of the largest story. Loopback traffic only.
+``_TARGET`` articles. ``storyline serve`` (its own process) then serves the store on
+127.0.0.1, and ``bench.web_clients`` concurrent clients (each sending its next request as
+soon as the last one is answered) make ``bench.web_requests`` requests to each of: the
+story list, the page of the largest story, an article page, a search and the story's
+JSON. Reported per path: p50/p95/p99/max in ms and errors (a non-2xx answer or a failed
+or timed-out request). Loopback traffic only.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -27,7 +34,7 @@ from storyline.errors import BenchError
 from storyline.settings import Settings
 
 _TARGET = 10_000
-_REQUESTS = 100
+_REQUESTS = 100  # _measure, for the scaling bench
 _IN_FLIGHT = 20
 
 
@@ -79,6 +86,90 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+async def _load(base: str, path: str, clients: int, requests: int) -> dict[str, Any]:
+    """``requests`` GETs of ``path`` by ``clients`` concurrent clients (closed loop)."""
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(
+        base_url=base, timeout=60, trust_env=False, limits=limits
+    ) as client:
+        await client.get(path)  # warm the cache and the pool
+        left = requests
+        latencies: list[float] = []
+        errors = 0
+
+        async def one_client() -> None:
+            nonlocal left, errors
+            while left > 0:
+                left -= 1
+                started = time.perf_counter()
+                try:
+                    response = await client.get(path)
+                    ok = response.is_success
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append((time.perf_counter() - started) * 1000)
+                errors += not ok
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one_client() for _ in range(clients)))
+        seconds = time.perf_counter() - started
+    ordered = sorted(latencies)
+
+    def pick(share: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
+
+    return {
+        "requests": len(ordered),
+        "errors": errors,
+        "p50_ms": round(statistics.median(ordered), 1),
+        "p95_ms": pick(0.95),
+        "p99_ms": pick(0.99),
+        "max_ms": round(ordered[-1], 1),
+        "requests_per_second": round(len(ordered) / seconds, 1),
+    }
+
+
+def _serve(db: str, port: int) -> subprocess.Popen[bytes]:
+    """``storyline serve`` over ``db`` in its own process, once it answers."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "storyline", "--db", db, "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/stories?limit=1", timeout=5).is_success:
+                return process
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            break
+        time.sleep(0.2)
+    process.kill()
+    process.wait()
+    raise BenchError(f"storyline serve did not answer on port {port}")
+
+
+def _measure_paths(
+    db: str, paths: dict[str, str], clients: int, requests: int
+) -> dict[str, dict[str, Any]]:
+    port = _free_port()
+    server = _serve(db, port)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        return {
+            name: asyncio.run(_load(base, path, clients, requests)) for name, path in paths.items()
+        }
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 async def _fire(url: str) -> list[float]:
     limit = asyncio.Semaphore(_IN_FLIGHT)
     async with httpx.AsyncClient(timeout=60, trust_env=False) as client:
@@ -95,6 +186,8 @@ async def _fire(url: str) -> list[float]:
 
 
 def _measure(settings: Settings, path: str) -> list[float]:
+    """100 requests (20 in flight) to ``path`` of an in-process server (the scaling bench's
+    story-page figure)."""
     import uvicorn
 
     from storyline.web import create_app
@@ -136,22 +229,41 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
         if not stories:
             raise BenchError(f"no story was built from {str(path)!r}; are the articles English?")
         story = max(stories, key=lambda r: (r.articles, r.id))
+        store = service.open_store(base)
+        try:
+            members = service.cluster_article_ids(store, story=story.id, event=None)
+            article = service.get_article(store, members[0])
+        finally:
+            store.close()
+        word = max(article.text.split()[:50], key=len)
+        paths = {
+            "story_list": "/",
+            "story_page": f"/stories/{quote(story.id, safe='')}",
+            "article_page": f"/articles/{quote(article.id, safe='/')}",
+            "search": f"/search?q={quote(word)}",
+            "story_json": f"/api/stories/{quote(story.id, safe='')}",
+        }
+        clients = int(settings["bench.web_clients"])
+        requests = int(settings["bench.web_requests"])
         print(f"store ready in {time.perf_counter() - started:.1f}s", file=sys.stderr)
         cold = time.perf_counter()
-        latencies = _measure(base, f"/stories/{story.id}")
+        results = _measure_paths(str(base["db"]), paths, clients, requests)
         total = time.perf_counter() - cold
-    ordered = sorted(latencies)
+    page = results["story_page"]
     return {
         "task": "web",
         "articles": stats.articles,
         "enriched": len(records),
         "story": story.id,
         "story_articles": story.articles,
-        "requests": _REQUESTS,
-        "in_flight": _IN_FLIGHT,
-        "median_ms": round(statistics.median(ordered), 1),
-        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1),
-        "max_ms": round(ordered[-1], 1),
+        "clients": clients,
+        "requests": requests,
+        "median_ms": page["p50_ms"],
+        "p95_ms": page["p95_ms"],
+        "p99_ms": page["p99_ms"],
+        "max_ms": page["max_ms"],
+        "errors": sum(r["errors"] for r in results.values()),
+        "paths": results,
         "seconds_measuring": round(total, 2),
         "seconds_enrich_and_cluster": round(enriched, 1),
     }

@@ -13,8 +13,11 @@ Following sources (``storyline follow``) adds three things here: conditional req
 ``follow.host_interval`` seconds to each host) and ``RobotsRules`` (robots.txt, read once
 per host with the same checks and limits, for article pages).
 
-Limitation: the host is resolved for the check and again by httpx for the connection,
-so a DNS answer that changes in between (DNS rebinding) is not caught.
+The host is resolved once per hop, every address it resolves to is checked, and the
+connection goes to the vetted address itself (the URL's host replaced by that IP, the
+``Host`` header and, for https, the TLS server name and certificate check kept on the
+host name), so a DNS answer that changes between the check and the connection (DNS
+rebinding) cannot lead the fetch to a private address.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import time
 import urllib.robotparser
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import httpx
 
@@ -193,22 +196,28 @@ def _fetch(
     allow_private = bool(settings["fetch.allow_private"])
     current = _parse(url)
     for _ in range(MAX_REDIRECTS + 1):
-        _check_address(current, allow_private=allow_private, original=url)
+        address = _check_address(current, allow_private=allow_private, original=url)
+        target, pin_headers, extensions = _pinned(current, address)
         left = deadline - time.monotonic()
         if left <= 0:
             raise _timeout_error(url, timeout)
         try:
             with client.stream(
-                "GET", current, follow_redirects=False, timeout=left, headers=headers
+                "GET",
+                target,
+                headers={**(headers or {}), **pin_headers},
+                extensions=extensions,
+                follow_redirects=False,
+                timeout=left,
             ) as response:
                 location = response.headers.get("Location")
                 if response.status_code in _REDIRECTS and location:
-                    current = _parse(str(response.url.join(location)), original=url)
+                    current = _parse(str(current.join(location)), original=url)
                     continue
                 body = _read_body(response, url=url, max_bytes=max_bytes, deadline=deadline)
                 return FetchedPage(
                     url=url,
-                    final_url=str(response.url),
+                    final_url=str(current),
                     status=response.status_code,
                     content_type=response.headers.get("Content-Type", ""),
                     body=body,
@@ -247,14 +256,30 @@ def _resolve(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
-def _check_address(url: httpx.URL, *, allow_private: bool, original: str) -> None:
+def _pinned(
+    url: httpx.URL, address: str | None
+) -> tuple[httpx.URL, dict[str, str], dict[str, Any]]:
+    """The request for ``url`` sent to the vetted ``address``: the URL with the address as
+    its host, the ``Host`` header and the TLS server name kept on the host name."""
+    if address is None or address == url.host:
+        return url, {}, {}
+    headers = {"Host": url.netloc.decode("ascii")}
+    extensions: dict[str, Any] = {"sni_hostname": url.host} if url.scheme == "https" else {}
+    return url.copy_with(host=address), headers, extensions
+
+
+def _check_address(url: httpx.URL, *, allow_private: bool, original: str) -> str | None:
+    """Resolve ``url``'s host once and check every address; return the one to connect to
+    (``None`` with ``fetch.allow_private``: no check, the client resolves as usual)."""
     if allow_private:
-        return
+        return None
     host = url.host
     try:
         addresses = [str(ipaddress.ip_address(host))]
     except ValueError:
         addresses = _resolve(host, url.port or (443 if url.scheme == "https" else 80))
+    if not addresses:
+        raise FetchError(f"cannot resolve host {host!r}: no address")
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
@@ -265,6 +290,7 @@ def _check_address(url: httpx.URL, *, allow_private: bool, original: str) -> Non
                 f"refusing to fetch {url}{hop}: host {host!r} is the non-public address "
                 f"{ip}; set fetch.allow_private to true to allow it"
             )
+    return addresses[0].split("%")[0]
 
 
 def _read_body(response: httpx.Response, *, url: str, max_bytes: int, deadline: float) -> bytes:

@@ -301,13 +301,14 @@ class _Poller:
         documents = [d for d, _ in state.pending if d is not None]
         keys = [k for _, ks in state.pending for k in ks]
         sub = state.sub
-        report = ingest_inputs(
-            self.store,
-            documents,
-            self.settings,
-            RunMetadata(source=sub.source),
-            command=f"follow {sub.id} {sub.target}",
-        )
+        with self.store.exclusive("ingest"):  # the writer lock `storyline ingest` takes
+            report = ingest_inputs(
+                self.store,
+                documents,
+                self.settings,
+                RunMetadata(source=sub.source),
+                command=f"follow {sub.id} {sub.target}",
+            )
         state.stored += report.added
         state.rejected += list(report.rejected)
         if report.article_ids and self.settings["enrich.on_ingest"]:

@@ -333,12 +333,13 @@ class SQLiteStore(_follow.FollowMethods, RunMethods):
             "SELECT format, COUNT(*) FROM articles GROUP BY format ORDER BY COUNT(*) DESC"
         ).fetchall()
         rejections = conn.execute("SELECT COUNT(*) FROM rejections").fetchone()[0]
-        enriched, placed, pending = conn.execute(
-            "SELECT COUNT(e.article_id), COUNT(p.article_id), "
-            "COALESCE(SUM(e.article_id IS NULL OR p.article_id IS NULL), 0) FROM articles a "
-            "LEFT JOIN enrichments e ON e.article_id = a.id "
-            "LEFT JOIN placements p ON p.article_id = a.id"
-        ).fetchone()
+        enriched = conn.execute("SELECT COUNT(*) FROM enrichments").fetchone()[0]
+        placed = conn.execute("SELECT COUNT(*) FROM placements").fetchone()[0]
+        pending = conn.execute(
+            "SELECT COUNT(*) FROM articles a WHERE NOT EXISTS "
+            "(SELECT 1 FROM enrichments e WHERE e.article_id = a.id) OR NOT EXISTS "
+            "(SELECT 1 FROM placements p WHERE p.article_id = a.id)"
+        ).fetchone()[0]
         runs = conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
         return StoreStats(
             articles=int(row[0]),

@@ -27,6 +27,7 @@ from storyline import jsonview, service
 from storyline.service.narrating import Selection
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
+from storyline.web.cache import StoryCache, signature
 from storyline.web.deps import error_body, setting_or, store_dependency
 from storyline.web.search import search_articles
 
@@ -108,12 +109,19 @@ def stories(store: StoreDep, limit: Limit = 50) -> dict[str, Any]:
 
 
 @router.get("/stories/{story_id}")
-def story(store: StoreDep, story_id: str) -> dict[str, Any]:
-    """A story with its events and the ids of its articles."""
+def story(request: Request, store: StoreDep, story_id: str) -> dict[str, Any]:
+    """A story with its events and the ids of its articles (cached until the story's row
+    changes, one build per story at a time)."""
     row = service.get_cluster(store, "story", story_id)
-    (data,) = clusters_json(store, "story", [row], with_ids=True)
-    events = service.list_events(store, story=row.id, limit=None)
-    data["events"] = clusters_json(store, "event", events, with_ids=True)
+
+    def build() -> dict[str, Any]:
+        (data,) = clusters_json(store, "story", [row], with_ids=True)
+        events = service.list_events(store, story=row.id, limit=None)
+        data["events"] = clusters_json(store, "event", events, with_ids=True)
+        return data
+
+    cache: StoryCache = request.app.state.story_cache
+    data = dict(cache.get(("api-story", *signature(row)), build))
     if row.id != story_id:  # merged into another story: its old id still answers
         data["redirected_from"] = story_id
     return data

@@ -8,9 +8,6 @@ of the story), so their view is cached per story and rebuilt whenever the story'
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode
@@ -30,6 +27,7 @@ from storyline.service.common import now_iso
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
 from storyline.web import render
+from storyline.web.cache import StoryCache, signature
 from storyline.web.deps import store_dependency
 from storyline.web.search import count_articles, entity_page, search_articles, snippet
 from storyline.web.story_view import story_view
@@ -39,28 +37,6 @@ _PAGE_SIZE = 50
 _COUNT_CAP = 5000  # matches counted at most (a total past it shows as "5,000+")
 StoreDep = Annotated[Store, Depends(store_dependency)]
 T = TypeVar("T")
-
-
-class StoryCache:
-    """A small thread-safe LRU of computed views, keyed by what makes them stale."""
-
-    def __init__(self, size: int = 256) -> None:
-        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self._lock = threading.Lock()
-        self._size = size
-
-    def get(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                value: T = self._items[key]
-                return value
-        value = build()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return value
 
 
 def article_url(article_id: str) -> str:
@@ -104,10 +80,6 @@ def _page(request: Request, name: str, context: dict[str, Any]) -> HTMLResponse:
     return engine.TemplateResponse(request, name, context)
 
 
-def _signature(row: ClusterRow) -> tuple[Any, ...]:
-    return (row.id, row.articles, row.events, row.end)
-
-
 def _story_row(store: Store, row: ClusterRow) -> dict[str, Any]:
     events = service.list_events(store, story=row.id, limit=None)
     profile = service.cluster_profiles(store, "story", [row], top=3)[row.id]
@@ -120,7 +92,7 @@ def _story_row(store: Store, row: ClusterRow) -> dict[str, Any]:
 
 
 def _cached_row(cache: StoryCache, store: Store, row: ClusterRow) -> dict[str, Any]:
-    return cache.get(("list", *_signature(row)), lambda: _story_row(store, row))
+    return cache.get(("list", *signature(row)), lambda: _story_row(store, row))
 
 
 _STORY_ORDERS = {
@@ -155,7 +127,7 @@ def story(request: Request, store: StoreDep, story_id: str, since: str | None = 
     def build() -> str:
         return engine.get_template("story.html").render(v=story_view(store, row))
 
-    page = cache.get(("story", *_signature(row)), build)
+    page = cache.get(("story", *signature(row)), build)
     cookie = "seen_" + re.sub(r"[^A-Za-z0-9_-]", "_", row.id)
     new_since = _new_since(request, store, row.id, since or request.cookies.get(cookie))
     response = HTMLResponse(page.replace(_NEW_SINCE_MARK, new_since, 1))

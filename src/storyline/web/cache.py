@@ -1,0 +1,80 @@
+"""The cache of computed story views (pages, the story list's rows, the API's story JSON).
+
+Views are keyed by what makes them stale: the story's row (id, article count, event
+count, last day; ``signature``), which every write that touches the story changes, so
+a view is never served after its story changed and nothing needs invalidating by hand.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from storyline.store.clusters import ClusterRow
+
+T = TypeVar("T")
+
+
+def signature(row: ClusterRow) -> tuple[Any, ...]:
+    """What a story view depends on: it changes whenever the story does."""
+    return (row.id, row.articles, row.events, row.end)
+
+
+class _Flight:
+    """One build in progress: later askers of the same key wait for it."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: Any = None
+        self.failed = False
+
+
+class StoryCache:
+    """A small thread-safe LRU of computed views, keyed by what makes them stale.
+
+    One builder per key: requests that miss while the view is being built wait for that
+    build instead of building it again (no stampede when a hundred clients open a cold
+    story page at once). A failed build is not cached; each waiter then builds itself.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._flights: dict[tuple[Any, ...], _Flight] = {}
+        self._lock = threading.Lock()
+        self._size = size
+        self.builds = 0  # how many times a view was computed (for tests and benches)
+
+    def get(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                value: T = self._items[key]
+                return value
+            flight = self._flights.get(key)
+            owner = flight is None
+            if flight is None:
+                flight = self._flights[key] = _Flight()
+        if not owner:
+            flight.done.wait()
+            if not flight.failed:
+                waited: T = flight.value
+                return waited
+            return build()
+        try:
+            value = build()
+        except BaseException:
+            flight.failed = True
+            raise
+        finally:
+            with self._lock:
+                self._flights.pop(key, None)
+                if not flight.failed:
+                    self.builds += 1
+                    flight.value = value
+                    self._items[key] = value
+                    while len(self._items) > self._size:
+                        self._items.popitem(last=False)
+            flight.done.set()
+        return value
