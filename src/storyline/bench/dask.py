@@ -52,7 +52,7 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
             if not address:
                 local: Any = distributed.LocalCluster  # distributed's hints are partial
                 cluster = local(
-                    n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+                    n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
                 )
                 address = str(cluster.scheduler_address)
             try:

@@ -81,6 +81,7 @@ class PostgresStore:
             open=True,
             name="storyline",
             configure=configure,
+            kwargs={"autocommit": True},
         )
 
     # --- plumbing ----------------------------------------------------------------------
@@ -90,8 +91,16 @@ class PostgresStore:
 
     @contextmanager
     def _conn(self) -> Iterator[Any]:
-        """A pooled connection for one transaction (committed at the end of the block)."""
+        """A pooled connection in autocommit mode, for reads: one round trip a statement,
+        no BEGIN and COMMIT around it (each statement sees the committed store)."""
         with self._pool.connection() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[Any]:
+        """A pooled connection inside one transaction (committed at the end of the block,
+        rolled back on an error)."""
+        with self._pool.connection() as conn, conn.transaction():
             yield conn
 
     @contextmanager
@@ -100,15 +109,11 @@ class PostgresStore:
         time across every process and machine using this database."""
         key = _lock_key(purpose)
         with self._pool.connection() as conn:
-            conn.autocommit = True
+            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
             try:
-                conn.execute("SELECT pg_advisory_lock(%s)", (key,))
-                try:
-                    yield
-                finally:
-                    conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+                yield
             finally:
-                conn.autocommit = False
+                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
     # --- articles ----------------------------------------------------------------------
 
@@ -160,7 +165,7 @@ class PostgresStore:
             return
         now = _now()
         marks = ", ".join(["%s"] * 25)
-        with self._conn() as conn, conn.cursor() as cur:
+        with self._write() as conn, conn.cursor() as cur:
             inserted: set[str] = set()
             if items:
                 cur.executemany(
@@ -188,13 +193,13 @@ class PostgresStore:
                 _relink(cur, old_original, new_original, kind)
 
     def relink_duplicates(self, old_original: str, new_original: str, kind: str) -> None:
-        with self._conn() as conn:
+        with self._write() as conn:
             _relink(conn, old_original, new_original, kind)
 
     def fill_metadata(
         self, article_id: str, *, published: str | None = None, source: str | None = None
     ) -> None:
-        with self._conn() as conn:
+        with self._write() as conn:
             conn.execute(
                 "UPDATE articles SET published = COALESCE(published, %s), "
                 "source = COALESCE(source, %s) WHERE id = %s",
@@ -263,7 +268,7 @@ class PostgresStore:
     def save_enrichments(self, items: Sequence[Enrichment], entities: Sequence[Entity]) -> None:
         if not items and not entities:
             return
-        with self._conn() as conn:
+        with self._write() as conn:
             _q.save_enrichments(conn, items, entities)
 
     def get_enrichment(self, article_id: str) -> Enrichment | None:
@@ -300,7 +305,7 @@ class PostgresStore:
         dropped: Sequence[str] = (),
         redirects: Sequence[tuple[str, str]] = (),
     ) -> None:
-        with self._conn() as conn:
+        with self._write() as conn:
             touched = _q.save_clusters(conn, placements, events, state, producer)
             _q.drop_events(conn, dropped)
             _q.recount(conn, sorted(touched))
@@ -344,17 +349,17 @@ class PostgresStore:
             return {row[0]: row[1] for row in rows}
 
     def reset_clusters(self) -> None:
-        with self._conn() as conn:
+        with self._write() as conn:
             _q.reset(conn)
 
     def log_clusters(self, lines: Sequence[str]) -> None:
-        with self._conn() as conn:
+        with self._write() as conn:
             _q.log_lines(conn, lines)
 
     # --- runs and rejections -------------------------------------------------------------
 
     def start_run(self, command: str) -> int:
-        with self._conn() as conn:
+        with self._write() as conn:
             row = conn.execute(
                 "INSERT INTO runs(command, started_at) VALUES (%s, %s) RETURNING id",
                 (command, _now()),
@@ -362,7 +367,7 @@ class PostgresStore:
             return int(row[0])
 
     def finish_run(self, run_id: int, report: IngestReport) -> None:
-        with self._conn() as conn:
+        with self._write() as conn:
             conn.execute(
                 "UPDATE runs SET finished_at = %s, added = %s, unchanged = %s, "
                 "duplicates = %s, rejected = %s, seconds = %s WHERE id = %s",
@@ -380,7 +385,7 @@ class PostgresStore:
     def add_rejections(self, run_id: int, rejections: Sequence[Rejection]) -> None:
         if not rejections:
             return
-        with self._conn() as conn, conn.cursor() as cur:
+        with self._write() as conn, conn.cursor() as cur:
             cur.executemany(
                 "INSERT INTO rejections(run_id, origin, reason) VALUES (%s, %s, %s)",
                 [(run_id, r.origin, r.reason) for r in rejections],
