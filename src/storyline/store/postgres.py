@@ -138,21 +138,15 @@ class PostgresStore:
         if not keys:
             return []
         with self._conn() as conn:
-            # two steps, as in SQLite: the plan stays an index lookup on each table even
-            # while a bulk ingest runs ahead of the planner's statistics
-            ids = [
-                row[0]
-                for row in conn.execute(
-                    "SELECT DISTINCT article_id FROM bands WHERE key = ANY(%s)", (list(keys),)
-                )
-            ]
-            if not ids:
-                return []
+            # the ids first (an ARRAY init-plan), then the articles by primary key: the
+            # plan stays two index lookups even while a bulk ingest runs ahead of the
+            # planner's statistics, in one round trip
             rows = conn.execute(
                 "SELECT a.id, a.published, f.signature FROM articles a "
                 "JOIN fingerprints f ON f.article_id = a.id "
-                "WHERE a.id = ANY(%s) AND a.duplicate_of IS NULL ORDER BY a.seq",
-                (ids,),
+                "WHERE a.id = ANY(ARRAY(SELECT DISTINCT article_id FROM bands "
+                "WHERE key = ANY(%s))) AND a.duplicate_of IS NULL ORDER BY a.seq",
+                (list(keys),),
             )
             return [StoredSignature(row[0], row[1], bytes(row[2])) for row in rows]
 
