@@ -27,6 +27,13 @@ from storyline.errors import BenchError
 from storyline.settings import Settings
 from storyline.store.sqlite import SQLiteStore
 
+# Dask's nanny starts each worker with MALLOC_TRIM_THRESHOLD_=65536 and one BLAS thread
+# (distributed.nanny.pre-spawn-environ); the bench starts its workers with the
+# environment storyline's own processes have, so that the two runs differ in how work is
+# sent out and gathered, not in allocator settings. `dask worker` takes the same through
+# DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON='{}'.
+WORKER_ENV: dict[str, Any] = {}
+
 
 def _enrich(store: SQLiteStore, settings: Settings) -> tuple[int, float]:
     """Enrich ``store``; (articles, seconds)."""
@@ -83,12 +90,17 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
 def _on_dask(store: SQLiteStore, settings: Settings, address: str) -> tuple[int, float]:
     """Enrich ``store`` on the scheduler at ``address``, or on a new local cluster of two
     single-threaded worker processes (started, and stopped, off the clock)."""
+    import dask
     import distributed
 
     cluster: Any = None
     if not address:
         local: Any = distributed.LocalCluster  # distributed's hints are partial
-        cluster = local(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
+        # workers with the environment storyline's own processes have (see WORKER_ENV)
+        with dask.config.set({"distributed.nanny.pre-spawn-environ": WORKER_ENV}):
+            cluster = local(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+            )
         address = str(cluster.scheduler_address)
     try:
         return _enrich(store, settings.with_overrides({"dask.scheduler": address}))
