@@ -30,8 +30,8 @@ from storyline.store.sqlite import SQLiteStore
 # Dask's nanny starts each worker with MALLOC_TRIM_THRESHOLD_=65536 and one BLAS thread
 # (distributed.nanny.pre-spawn-environ); the bench starts its workers with the
 # environment storyline's own processes have, so that the two runs differ in how work is
-# sent out and gathered, not in allocator settings. `dask worker` takes the same through
-# DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON='{}'.
+# sent out and gathered, not in allocator settings (checked: the workers then see
+# neither MALLOC_TRIM_THRESHOLD_ nor OMP_NUM_THREADS).
 WORKER_ENV: dict[str, Any] = {}
 
 
