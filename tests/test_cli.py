@@ -64,6 +64,7 @@ def test_rejected_input_exits_1_and_is_listed(env: Path) -> None:
 
 
 def test_errors_are_one_line_and_exit_2(env: Path) -> None:
+    assert runner.invoke(app, ["ingest", str(env)]).exit_code == 0
     result = runner.invoke(app, ["show", "no-such-id"])
     assert result.exit_code == 2
     assert "no article with id 'no-such-id'" in result.stderr

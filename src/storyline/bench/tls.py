@@ -34,12 +34,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from storyline.enrich.timex.extract import find_times
 from storyline.errors import BenchError, InputError
+from storyline.ingest.clean import to_raw_span
 from storyline.models import Article, Enrichment
 from storyline.narrate.date_model import DateModel, fit_date_model, load_date_model
 from storyline.narrate.timeline import Timeline, TimelineOptions, build_timeline, date_candidates
@@ -131,7 +132,23 @@ def predict(
 ) -> Timeline:
     """The timeline built for one gold timeline under the news-tls protocol."""
     inside, options = _setup(topic, gold, corpus)
-    return build_timeline([a for a, _ in inside], {a.id: e for a, e in inside}, options, model)
+    built = build_timeline([a for a, _ in inside], {a.id: e for a, e in inside}, options, model)
+    return _as_written(built, {a.id: a for a, _ in inside})
+
+
+def _as_written(built: Timeline, articles: Mapping[str, Article]) -> Timeline:
+    """Each sentence as the corpus wrote it (its raw span, through the edit log): the gold
+    timelines keep the corpus's tokenisation (Penn Treebank for Timeline17), which
+    cleaning undoes, and ROUGE compares tokens as written."""
+    entries = []
+    for entry in built.entries:
+        sentences = []
+        for sentence in entry.sentences:
+            article = articles[sentence.article_id]
+            start, end = to_raw_span(article.edits, sentence.start, sentence.end)
+            sentences.append(replace(sentence, text=" ".join(article.raw[start:end].split())))
+        entries.append(replace(entry, sentences=tuple(sentences)))
+    return replace(built, entries=tuple(entries))
 
 
 def training_examples(

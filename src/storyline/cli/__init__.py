@@ -6,7 +6,14 @@ for the global options and the exit codes (0 success, 1 inputs rejected, 2 error
 
 from __future__ import annotations
 
-from storyline.cli import articles, bench, clusters, narrate, web  # noqa: F401  (registers commands)
+from storyline.cli import (  # noqa: F401  (registers commands)
+    articles,
+    bench,
+    clusters,
+    follow,
+    narrate,
+    web,
+)
 from storyline.cli.app import app
 
 

@@ -17,9 +17,9 @@ from typing import Annotated, Any, ClassVar, NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from storyline import service
+from storyline.cli.progress import StageUpdate, stage_progress
 from storyline.errors import StorylineError
 from storyline.settings import Settings, load_settings
 from storyline.store.base import Store
@@ -31,7 +31,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_REJECTED = 1
 EXIT_ERROR = 2
@@ -66,9 +66,16 @@ def fail(message: str) -> NoReturn:
 
 
 @contextmanager
-def open_store() -> Iterator[Store]:
+def open_store(*, create: bool = False) -> Iterator[Store]:
+    """The store named by ``--db``; only ``create`` (ingest) may make a new one, and
+    says so on standard error."""
+    settings = current_settings()
     try:
-        store = service.open_store(current_settings())
+        if create and not service.store_exists(settings):
+            store = service.open_store(settings, create=True)
+            err.print(f"created a new store {escape(str(settings['db']))}")
+        else:
+            store = service.open_store(settings, create=False)
     except StorylineError as exc:
         fail(str(exc))
     try:
@@ -79,12 +86,42 @@ def open_store() -> Iterator[Store]:
         store.close()
 
 
+WIDE = 120  # below this terminal width, listings print one block per row, not a table
+
+
+def is_narrow() -> bool:
+    """Whether standard output is too narrow for the wide tables (``COLUMNS`` counts)."""
+    return out.width < WIDE
+
+
+def print_wrapped(text: str) -> None:
+    """A line (rich markup) wrapped at word boundaries to the terminal width."""
+    out.print(text, soft_wrap=False, overflow="fold")
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from storyline import __version__
+
+        out.print(f"storyline {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
     db: Annotated[
         str | None,
         typer.Option(
@@ -123,22 +160,7 @@ def _main(
 
 
 @contextmanager
-def spinner(description: str) -> Iterator[Any]:
-    """A transient progress line on standard error (hidden when it is not a terminal).
-
-    Yields ``update(text)`` to change the line.
-    """
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as bar:
-        task = bar.add_task(description, total=None)
-
-        def update(text: str) -> None:
-            bar.update(task, description=text)
-
+def progress() -> Iterator[StageUpdate]:
+    """Progress of long stages on standard error: ``update(stage, done, total)``."""
+    with stage_progress(err) as update:
         yield update

@@ -16,12 +16,15 @@ from storyline.cli.app import (
     current_settings,
     err,
     fail,
+    is_narrow,
     open_store,
     out,
     override_setting,
     print_json,
-    spinner,
+    print_wrapped,
+    progress,
 )
+from storyline.display import UNDATED, display_date, source_label
 from storyline.errors import StorylineError
 from storyline.models import Enrichment
 from storyline.settings import SETTINGS, settings_markdown
@@ -65,6 +68,14 @@ def ingest(
         typer.Option("--field", help="JSONL/CSV field mapping OURS=THEIRS, e.g. text=body."),
     ] = None,
     fetch: Annotated[bool, typer.Option("--fetch", help="Allow fetching http(s) URLs.")] = False,
+    follow_links: Annotated[
+        bool,
+        typer.Option(
+            "--follow-links",
+            help="Follow symbolic links that point outside the folders given (off: such "
+            "links are rejected).",
+        ),
+    ] = False,
     no_enrich: Annotated[
         bool, typer.Option("--no-enrich", help="Do not enrich the new articles now.")
     ] = False,
@@ -80,9 +91,21 @@ def ingest(
             fail(f"--field takes OURS=THEIRS (e.g. text=body), got {item!r}")
         fields[ours.strip()] = theirs.strip()
     options = service.IngestOptions(
-        format=format, fields=fields, published=published, source=source, fetch=fetch
+        format=format,
+        fields=fields,
+        published=published,
+        source=source,
+        fetch=fetch,
+        follow_links=follow_links,
     )
-    with open_store() as store, spinner("ingesting") as update:
+    try:  # bad options fail before a store is opened (or created)
+        service.parse_date_option(published, "--published")
+    except StorylineError as exc:
+        fail(str(exc))
+    missing = service.missing_paths(paths)
+    if missing:
+        fail(f"no such file or folder: {', '.join(repr(p) for p in missing)}; nothing was read")
+    with open_store(create=True) as store, progress() as update:
         processed = service.run_ingest(
             store,
             paths,
@@ -125,6 +148,12 @@ def ingest(
             )
             for line in clustered.log:
                 out.print(f"  {escape(line)}")
+        for reason, count in report.skipped.items():
+            err.print(f"[dim]skipped {count} × {escape(reason)}[/dim]")
+        for warning in report.warnings:
+            err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+        for line in processed.webhook_errors:
+            err.print(f"[yellow]webhook:[/yellow] {escape(line)}")
         for rejection in (*report.rejected, *(enriched.rejected if enriched else ())):
             err.print(
                 f"[yellow]rejected[/yellow] {escape(rejection.origin)}: {escape(rejection.reason)}",
@@ -165,14 +194,25 @@ def articles(
     if as_json:
         print_json([jsonview.article_summary(a) for a in found])
         return
+    if not found:
+        filtered = any((source, since, until, query, offset))
+        out.print("no articles match" if filtered else "no articles yet: `storyline ingest PATH`")
+        return
     table = Table("id", "published", "source", "title", "words")
     for a in found:
         title = escape(a.headline(60))
         if a.duplicate_of:
             title += f" [dim](copy of {escape(a.duplicate_of)})[/dim]"
         table.add_row(
-            escape(a.id), a.published or "?", escape(a.source or "?"), title, str(a.words)
+            escape(a.id),
+            display_date(a.published) or UNDATED,
+            escape(source_label(a.source)),
+            title,
+            str(a.words),
         )
+    for column in table.columns[:2]:
+        column.no_wrap = True
+        column.overflow = "fold"
     out.print(table)
 
 
@@ -197,8 +237,8 @@ def show(
         ("id", article.id),
         ("title", article.title),
         ("source", article.source),
-        ("published", article.published),
-        ("updated", article.updated),
+        ("published", _with_time(article.published)),
+        ("updated", _with_time(article.updated)),
         ("authors", ", ".join(article.authors)),
         ("contributors", ", ".join(article.contributors)),
         ("dateline", article.dateline),
@@ -233,6 +273,12 @@ def show(
         out.print(escape(article.raw))
 
 
+def _with_time(value: str | None) -> str | None:
+    """The display date, with the stored value beside it when that holds a time."""
+    shown = display_date(value)
+    return shown if shown == value else f"{shown} (stored {value})"
+
+
 def _show_enrichment(item: Enrichment) -> None:
     if item.entities:
         table = Table("entity", "type", "attributes", title="Entities", title_justify="left")
@@ -249,7 +295,7 @@ def _show_enrichment(item: Enrichment) -> None:
     if item.quotes:
         table = Table("speaker", "cue", "quote", "kind", title="Quotes", title_justify="left")
         for q in item.quotes:
-            table.add_row(escape(q.speaker or "?"), escape(q.cue), escape(q.text), q.kind)
+            table.add_row(escape(q.speaker or "unknown"), escape(q.cue), escape(q.text), q.kind)
         out.print(table)
     if item.figures:
         table = Table(
@@ -286,13 +332,11 @@ def enrich(
 ) -> None:
     """Enrich every article not enriched yet: entities, times, quotes, figures, places."""
     override_setting("dask.scheduler", scheduler)
-    with open_store() as store, spinner("enriching") as update:
+    with open_store() as store, progress() as update:
         report = service.enrich(
             store,
             current_settings(),
-            progress=lambda done, failed: update(
-                f"enriching: {done} articles" + (f", {failed} failed" if failed else "")
-            ),
+            progress=lambda done, total: update("enriching", done, total),
         )
     if as_json:
         print_json(
@@ -328,6 +372,10 @@ def entities(
     if as_json:
         print_json([jsonview.entity_count(e, m, a) for e, m, a in rows])
         return
+    if not rows:
+        kind = f"{type} " if type else ""
+        out.print(f"no {kind}entities yet: `storyline enrich` finds them")
+        return
     table = Table("entity", "type", "mentions", "articles", "aliases")
     for entity, mentions, articles_count in rows:
         table.add_row(
@@ -354,8 +402,13 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     table.add_row("outlets", str(figures.sources))
     table.add_row("words", str(figures.words))
     table.add_row(
-        "published", f"{figures.first_published or '?'} .. {figures.last_published or '?'}"
+        "published",
+        f"{display_date(figures.first_published) or '?'} .. "
+        f"{display_date(figures.last_published) or '?'}",
     )
+    table.add_row("enriched", str(figures.enriched))
+    table.add_row("placed in events", str(figures.placed))
+    table.add_row("pending (not yet enriched or placed)", str(figures.pending))
     table.add_row("ingest runs", str(figures.runs))
     table.add_row("rejected inputs", str(figures.rejections))
     out.print(table)
@@ -375,6 +428,9 @@ def rejected(
         items = service.rejections(store)
     if as_json:
         print_json([jsonview.rejection(r) for r in items])
+        return
+    if not items:
+        out.print("no rejected inputs")
         return
     for item in items:
         out.print(f"{escape(item.origin)}: {escape(item.reason)}")
@@ -405,7 +461,19 @@ def settings_command(
     if as_json:
         print_json(rows)
         return
+    if is_narrow():
+        for row in rows:
+            changed = "" if row["value"] == row["default"] else f" (default {row['default']})"
+            print_wrapped(
+                f"[bold]{row['name']}[/bold] = {escape(str(row['value']))}{escape(changed)}"
+            )
+            print_wrapped(f"  env {row['env']}")
+            print_wrapped(f"  {escape(row['help'])}")
+        return
     table = Table("setting", "value", "env", "help")
     for row in rows:
         table.add_row(row["name"], escape(str(row["value"])), row["env"], escape(row["help"]))
+    for column in (table.columns[0], table.columns[2]):
+        column.no_wrap = True
+        column.overflow = "fold"
     out.print(table)

@@ -10,18 +10,34 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline import jsonview, service
-from storyline.cli.app import app, current_settings, err, open_store, out, print_json, spinner
-from storyline.store.clusters import ClusterProfile, ClusterRow
+from storyline.cli.app import (
+    app,
+    current_settings,
+    err,
+    is_narrow,
+    open_store,
+    out,
+    print_json,
+    print_wrapped,
+    progress,
+)
+from storyline.display import UNKNOWN_SOURCE, display_date, id_key
+from storyline.store.clusters import ClusterDetail, ClusterProfile, ClusterRow
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+SortOpt = Annotated[
+    str, typer.Option("--sort", help="recent (last active first), size (most articles) or id.")
+]
 
 
 def _span(row: ClusterRow) -> str:
-    return f"{row.start or '?'} .. {row.end or '?'}"
+    if not row.start and not row.end:
+        return "undated"
+    return f"{display_date(row.start) or '?'} .. {display_date(row.end) or '?'}"
 
 
 def _outlets(profile: ClusterProfile, shown: int = 3) -> str:
-    names = [f"{source or 'unknown'} {count}" for source, count in profile.outlets]
+    names = [f"{source or UNKNOWN_SOURCE} {count}" for source, count in profile.outlets]
     more = len(names) - shown
     return ", ".join(names[:shown]) + (f", +{more} more" if more > 0 else "")
 
@@ -37,9 +53,11 @@ def cluster_command(as_json: JsonOpt = False) -> None:
     Every article not placed yet goes into an event and a story; events whose articles
     came apart are split and events that tell one happening are merged, each change logged.
     """
-    with open_store() as store, spinner("clustering") as update:
+    with open_store() as store, progress() as update:
         report = service.cluster(
-            store, current_settings(), progress=lambda done, _: update(f"clustering: {done}")
+            store,
+            current_settings(),
+            progress=lambda done, total: update("clustering", done, total),
         )
     if as_json:
         print_json(asdict(report))
@@ -55,9 +73,11 @@ def cluster_command(as_json: JsonOpt = False) -> None:
 @app.command()
 def recluster(as_json: JsonOpt = False) -> None:
     """Rebuild every event and story from scratch; log each merge and split."""
-    with open_store() as store, spinner("reclustering") as update:
+    with open_store() as store, progress() as update:
         report = service.recluster(
-            store, current_settings(), progress=lambda done, _: update(f"reclustering: {done}")
+            store,
+            current_settings(),
+            progress=lambda done, total: update("reclustering", done, total),
         )
     if as_json:
         print_json(asdict(report))
@@ -70,15 +90,22 @@ def recluster(as_json: JsonOpt = False) -> None:
 @app.command()
 def stories(
     limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 50,
+    sort: SortOpt = "recent",
     as_json: JsonOpt = False,
 ) -> None:
     """Stories, most recently active first, with counts, outlets, spans and top entities."""
     with open_store() as store:
         details = service.cluster_details(
-            store, "story", service.list_stories(store, limit=limit or None)
+            store, "story", service.list_stories(store, limit=limit or None, sort=sort)
         )
     if as_json:
         print_json([jsonview.cluster(d) for d in details])
+        return
+    if not details:
+        out.print("no stories yet: `storyline cluster` places enriched articles into stories")
+        return
+    if is_narrow():
+        _print_blocks(details)
         return
     table = Table("story", "title", "articles", "events", "span", "outlets", "top entities")
     for detail in details:
@@ -92,22 +119,58 @@ def stories(
             escape(_outlets(profile)),
             escape(_entities(profile)),
         )
+    _keep_whole(table, "story", "span")
     out.print(table)
+
+
+def _keep_whole(table: Table, *headers: str) -> None:
+    """Never wrap or cut these columns (ids, dates): the other columns give way."""
+    for column in table.columns:
+        if column.header in headers:
+            column.no_wrap = True
+            column.overflow = "fold"
+
+
+def _print_blocks(details: list[ClusterDetail]) -> None:
+    """One block per event or story, for narrow terminals: nothing is cut, lines wrap."""
+    for detail in details:
+        row, profile = detail.row, detail.profile
+        counts = f"{row.articles} articles"
+        if detail.kind == "story":
+            counts += f", {row.events} events"
+        elif row.story_id:
+            counts += f", story {row.story_id}"
+        print_wrapped(f"[bold]{row.id}[/bold]  {escape(row.title)}")
+        print_wrapped(f"  {counts}, {_span(row)}")
+        if profile.outlets:
+            print_wrapped(f"  outlets: {escape(_outlets(profile))}")
+        if profile.entities:
+            print_wrapped(f"  top entities: {escape(_entities(profile))}")
 
 
 @app.command()
 def events(
     story: Annotated[str | None, typer.Option(help="Only the events of this story.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 50,
+    sort: SortOpt = "recent",
     as_json: JsonOpt = False,
 ) -> None:
     """Events, most recently active first, with counts, outlets, spans and top entities."""
     with open_store() as store:
         details = service.cluster_details(
-            store, "event", service.list_events(store, story=story, limit=limit or None)
+            store,
+            "event",
+            service.list_events(store, story=story, limit=limit or None, sort=sort),
         )
     if as_json:
         print_json([jsonview.cluster(d) for d in details])
+        return
+    if not details:
+        where = f" in story {story}" if story else " yet: `storyline cluster` places articles"
+        out.print(f"no events{where}")
+        return
+    if is_narrow():
+        _print_blocks(details)
         return
     table = Table("event", "story", "title", "articles", "span", "outlets", "top entities")
     for detail in details:
@@ -121,6 +184,7 @@ def events(
             escape(_outlets(profile)),
             escape(_entities(profile)),
         )
+    _keep_whole(table, "event", "story", "span")
     out.print(table)
 
 
@@ -149,14 +213,13 @@ def story(
     out.print(f"[bold]{escape(row.title)}[/bold]  ({row.id}, {_span(row)})")
     out.print(f"  outlets: {escape(_outlets(whole.profile, shown=10))}")
     out.print(f"  top entities: {escape(_entities(whole.profile, shown=10))}")
-    for event in sorted(events, key=lambda e: (e.row.start or "", e.row.id)):
+    for event in sorted(events, key=lambda e: (e.row.start or "", id_key(e.row.id))):
         event_row = event.row
-        out.print(
-            f"  [bold]{event_row.start or '?'}[/bold] {escape(event_row.title)} ({event_row.id})"
-        )
+        when = display_date(event_row.start) or "undated"
+        out.print(f"  [bold]{when}[/bold] {escape(event_row.title)} ({event_row.id})")
         for article_id in event.article_ids or ():
             article = articles[article_id]
-            label = f"{article.source or '?'}: {article.headline(60)}"
+            label = f"{article.source or UNKNOWN_SOURCE}: {article.headline(60)}"
             out.print(f"      {escape(article_id)}  {escape(label)}")
 
 

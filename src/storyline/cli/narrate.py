@@ -11,12 +11,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline import service
-from storyline.cli.app import app, fail, open_store, out, print_json
+from storyline.cli.app import app, current_settings, err, fail, open_store, out, print_json
+from storyline.display import UNDATED, display_date, source_label
 from storyline.errors import StorylineError
 from storyline.narrate.compare import Comparison
 from storyline.narrate.summarize import SummaryOptions
 from storyline.narrate.timeline import CitedSentence, TimelineOptions
 from storyline.service.narrating import Selection
+from storyline.store.base import Store
 
 StoryArg = Annotated[str | None, typer.Argument(help="Story id (see `storyline stories`).")]
 EventOpt = Annotated[str | None, typer.Option("--event", help="An event id instead of a story.")]
@@ -53,9 +55,33 @@ def _selection(
         fail(str(exc))
 
 
+def _check_scope(store: Store, selection: Selection, command: str) -> None:
+    """A whole-store selection: refused when the store holds several stories (name one),
+    else said on standard error, so nobody mistakes the whole store for one story."""
+    if not selection.is_everything():
+        return
+    stories = service.list_stories(store, limit=2)
+    if len(stories) > 1:
+        fail(
+            f"the store holds several stories; name one: `storyline {command} STORY` "
+            "(`storyline stories` lists them), or narrow the articles with --event, "
+            "--query, --source, --since or --until"
+        )
+    figures = service.store_stats(store)
+    first = display_date(figures.first_published) or "?"
+    last = display_date(figures.last_published) or "?"
+    about = f" (story {stories[0].id})" if stories else ""
+    err.print(
+        f"{command} of the whole store{about}: {figures.articles} articles "
+        f"published {first} .. {last}",
+        highlight=False,
+    )
+
+
 def _cite(sentence: CitedSentence) -> str:
-    where = f"{sentence.source or '?'}, {sentence.published or 'undated'}; {sentence.article_id}"
-    return f"[dim][{escape(where)} {sentence.start}-{sentence.end}][/dim]"
+    when = display_date(sentence.published) or UNDATED
+    where = f"{source_label(sentence.source)}, {when}; {sentence.article_id}"
+    return f"[dim]{escape(f'[{where} {sentence.start}-{sentence.end}]')}[/dim]"
 
 
 @app.command()
@@ -77,6 +103,7 @@ def timeline(
     """What happened when, dated by when it happened, every sentence cited."""
     selection = _selection(story, event, article, query, source, since, until)
     with open_store() as store:
+        _check_scope(store, selection, "timeline")
         options = TimelineOptions(
             start=start,
             end=end,
@@ -93,7 +120,7 @@ def timeline(
         for sentence in entry.sentences:
             reported = ""
             if sentence.published and not sentence.published.startswith(entry.date):
-                reported = f" [dim](reported {escape(sentence.published)})[/dim]"
+                reported = f" [dim](reported {display_date(sentence.published)})[/dim]"
             out.print(f"  {escape(sentence.text)}{reported} {_cite(sentence)}")
 
 
@@ -111,6 +138,7 @@ def compare(
     """How outlets cover the same thing: who reports what, agreements, conflicts, wording."""
     selection = _selection(story, event, article, query, source, since, until)
     with open_store() as store:
+        _check_scope(store, selection, "compare")
         result = service.compare(store, selection)
     if as_json:
         print_json(asdict(result))
@@ -162,6 +190,7 @@ def summary(
     """A short extractive summary, redundancy removed, every sentence cited."""
     selection = _selection(story, event, article, query, source, since, until)
     with open_store() as store:
+        _check_scope(store, selection, "summary")
         try:
             options = SummaryOptions(max_words=words or None, max_sentences=sentences or None)
         except StorylineError as exc:
@@ -183,7 +212,9 @@ def export(
     source: SourceOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="md, html or json.")] = "html",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="md, html, json or atom (a story's feed).")
+    ] = "html",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here (default: standard output).")
     ] = None,
@@ -191,7 +222,9 @@ def export(
     """Write a self-contained report: summary, timeline and comparison, all cited."""
     selection = _selection(story, event, article, query, source, since, until)
     with open_store() as store:
-        report = service.export(store, selection, format)
+        _check_scope(store, selection, "export")
+        base_url = str(current_settings()["follow.base_url"])
+        report = service.export(store, selection, format, base_url=base_url)
     if output is None:
         out.file.write(report)
         return

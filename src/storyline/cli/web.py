@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
+from storyline import service
 from storyline.cli.app import app, current_settings, err, fail
 from storyline.errors import StorylineError
 
@@ -24,8 +26,15 @@ def serve(
         from storyline.web import create_app
     except ImportError as exc:
         fail(f"the web server needs {exc.name!r}, which storyline installs: reinstall it")
+    settings = current_settings()
+    if not service.store_exists(settings):
+        err.print(
+            f"[yellow]note:[/yellow] no store at {escape(repr(settings['db']))} yet: "
+            "serving a new, empty one (`storyline ingest PATH` fills it; check --db if you "
+            "meant another)"
+        )
     try:
-        web_app = create_app(current_settings())
+        web_app = create_app(settings)
     except StorylineError as exc:
         fail(str(exc))
     if host not in {"127.0.0.1", "localhost", "::1"}:

@@ -40,6 +40,10 @@ Reasons (the whole vocabulary):
                          final punctuation. Short subheadings (up to five words, e.g.
                          "Direct Clash") are content and stay.
 ``glued-words``          spaces restored inside glued words (``storyline.ingest.glue``)
+``ptb-detokenised``      Penn Treebank tokens joined back: ``-LRB-`` -> "(", ``Do n't`` ->
+                         "Don't", ``Jackson 's`` -> "Jackson's", ````x''`` -> '"x"',
+                         ``word ,`` -> "word," (only in text that is PTB-tokenised,
+                         ``storyline.ingest.ptb``)
 
 A dateline at the start of the body ("LAUSANNE, Switzerland (Reuters) - ...") is read
 into ``Cleaned.dateline`` (and its agency into ``source`` when nothing better is known)
@@ -56,6 +60,7 @@ from dataclasses import dataclass, field
 from storyline.errors import InputError
 from storyline.ingest import metadata as md
 from storyline.ingest.glue import find_glue
+from storyline.ingest.ptb import find_ptb
 from storyline.models import Cleaned, Edit
 from storyline.settings import Settings
 
@@ -259,6 +264,11 @@ def clean(raw: str, *, format: str = "text", settings: Settings | None = None) -
             found.add(facts)
     edits = _line_edits(raw, spans, lines, removed)
     edits.extend(inline)
+    cut = [(e.start, e.end) for e in edits]
+    for token in find_ptb(raw):
+        if not any(s < token.end and token.start < e for s, e in cut):
+            before = raw[token.start : token.end]
+            edits.append(Edit(token.start, token.end, before, token.after, "ptb-detokenised"))
     cut = [(e.start, e.end) for e in edits]
     for fix in find_glue(raw, min_zipf=min_zipf):
         if not any(s <= fix.start < e or s < fix.end <= e or s == fix.start for s, e in cut):

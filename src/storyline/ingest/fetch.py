@@ -7,6 +7,12 @@ address check runs on every hop: unless ``fetch.allow_private`` is set, a host t
 resolves to any loopback, private, link-local, multicast, reserved or unspecified
 address is refused. Every failure is a ``FetchError`` naming the URL and what to do.
 
+Following sources (``storyline follow``) adds three things here: conditional requests
+(``headers`` carry ``If-None-Match`` / ``If-Modified-Since``; a 304 comes back as a
+``FetchedPage`` whose ``not_modified`` is true), ``HostLimiter`` (at most one request per
+``follow.host_interval`` seconds to each host) and ``RobotsRules`` (robots.txt, read once
+per host with the same checks and limits, for article pages).
+
 Limitation: the host is resolved for the check and again by httpx for the connection,
 so a DNS answer that changes in between (DNS rebinding) is not caught.
 """
@@ -16,7 +22,9 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
-from dataclasses import dataclass
+import urllib.robotparser
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Final
 
 import httpx
@@ -38,18 +46,148 @@ class FetchedPage:
     status: int
     content_type: str
     body: bytes
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        """The server answered a conditional request with 304: nothing changed."""
+        return self.status == 304
 
 
-def fetch_url(url: str, *, settings: Settings, client: httpx.Client | None = None) -> FetchedPage:
-    """Fetch ``url`` under the ``fetch.*`` settings; raise ``FetchError`` on any failure."""
+def new_client() -> httpx.Client:
+    """An HTTP client with storyline's User-Agent (reuse it for many fetches)."""
+    return httpx.Client(headers={"User-Agent": _USER_AGENT})
+
+
+def fetch_url(
+    url: str,
+    *,
+    settings: Settings,
+    client: httpx.Client | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> FetchedPage:
+    """Fetch ``url`` under the ``fetch.*`` settings; raise ``FetchError`` on any failure.
+
+    ``headers`` are sent with every hop (e.g. ``If-None-Match`` for a conditional GET).
+    """
     timeout = float(settings["fetch.timeout"])
     if client is not None:
-        return _fetch(url, client, settings, deadline=time.monotonic() + timeout)
-    with httpx.Client(headers={"User-Agent": _USER_AGENT}) as own:
-        return _fetch(url, own, settings, deadline=time.monotonic() + timeout)
+        return _fetch(url, client, settings, deadline=time.monotonic() + timeout, headers=headers)
+    with new_client() as own:
+        return _fetch(url, own, settings, deadline=time.monotonic() + timeout, headers=headers)
 
 
-def _fetch(url: str, client: httpx.Client, settings: Settings, *, deadline: float) -> FetchedPage:
+def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """``If-None-Match`` / ``If-Modified-Since`` from a previous response's validators."""
+    headers: dict[str, str] = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+@dataclass
+class HostLimiter:
+    """At most one request per ``interval`` seconds to each host (call ``wait`` before)."""
+
+    interval: float
+    sleep: Callable[[float], None] = time.sleep
+    _last: dict[str, float] = field(default_factory=dict)
+
+    def wait(self, url: str) -> None:
+        host = _host_key(url)
+        last = self._last.get(host)
+        if last is not None:
+            left = self.interval - (time.monotonic() - last)
+            if left > 0:
+                self.sleep(left)
+        self._last[host] = time.monotonic()
+
+
+@dataclass
+class RobotsRules:
+    """robots.txt of each host, fetched once (under the same address checks and limits).
+
+    A robots.txt that is missing (4xx) allows everything; one that cannot be fetched
+    (5xx, timeout, refused) disallows the host for this run, as robots.txt asks.
+    """
+
+    settings: Settings
+    client: httpx.Client
+    limiter: HostLimiter | None = None
+    _parsers: dict[str, urllib.robotparser.RobotFileParser | bool] = field(default_factory=dict)
+
+    def allowed(self, url: str) -> bool:
+        host = _host_key(url)
+        if host not in self._parsers:
+            self._parsers[host] = self._load(url)
+        rules = self._parsers[host]
+        if isinstance(rules, bool):
+            return rules
+        return rules.can_fetch(_USER_AGENT, url)
+
+    def _load(self, url: str) -> urllib.robotparser.RobotFileParser | bool:
+        robots_url = str(httpx.URL(url).copy_with(path="/robots.txt", query=None, fragment=None))
+        if self.limiter is not None:
+            self.limiter.wait(robots_url)
+        try:
+            page = fetch_url(robots_url, settings=self.settings, client=self.client)
+        except FetchError:
+            return False
+        if 400 <= page.status < 500:
+            return True
+        if page.status >= 500:
+            return False
+        parser = urllib.robotparser.RobotFileParser()
+        parser.parse(page.body.decode("utf-8", "replace").splitlines())
+        return parser
+
+
+def post_json(
+    url: str, data: object, *, settings: Settings, client: httpx.Client | None = None
+) -> int:
+    """POST ``data`` as JSON to ``url`` (a webhook) under the same address checks and
+    time limit as fetching; no redirect is followed. Returns the status code."""
+    import json
+
+    parsed = _parse(url)
+    _check_address(parsed, allow_private=bool(settings["fetch.allow_private"]), original=url)
+    timeout = float(settings["fetch.timeout"])
+    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    headers = {"Content-Type": "application/json"}
+    try:
+        if client is not None:
+            response = client.post(parsed, content=body, headers=headers, timeout=timeout)
+        else:
+            with new_client() as own:
+                response = own.post(parsed, content=body, headers=headers, timeout=timeout)
+    except httpx.TimeoutException:
+        raise _timeout_error(url, timeout) from None
+    except httpx.HTTPError as exc:
+        raise FetchError(f"could not post to {url}: {type(exc).__name__}: {exc}") from None
+    if response.status_code >= 400:
+        raise FetchError(f"posting to {url} gave HTTP status {response.status_code}")
+    return response.status_code
+
+
+def _host_key(url: str) -> str:
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return url
+    return f"{parsed.scheme}://{parsed.host}:{parsed.port or ''}"
+
+
+def _fetch(
+    url: str,
+    client: httpx.Client,
+    settings: Settings,
+    *,
+    deadline: float,
+    headers: Mapping[str, str] | None = None,
+) -> FetchedPage:
     timeout = float(settings["fetch.timeout"])
     max_bytes = int(settings["fetch.max_bytes"])
     allow_private = bool(settings["fetch.allow_private"])
@@ -60,7 +198,9 @@ def _fetch(url: str, client: httpx.Client, settings: Settings, *, deadline: floa
         if left <= 0:
             raise _timeout_error(url, timeout)
         try:
-            with client.stream("GET", current, follow_redirects=False, timeout=left) as response:
+            with client.stream(
+                "GET", current, follow_redirects=False, timeout=left, headers=headers
+            ) as response:
                 location = response.headers.get("Location")
                 if response.status_code in _REDIRECTS and location:
                     current = _parse(str(response.url.join(location)), original=url)
@@ -72,6 +212,8 @@ def _fetch(url: str, client: httpx.Client, settings: Settings, *, deadline: floa
                     status=response.status_code,
                     content_type=response.headers.get("Content-Type", ""),
                     body=body,
+                    etag=response.headers.get("ETag"),
+                    last_modified=response.headers.get("Last-Modified"),
                 )
         except httpx.TimeoutException:
             raise _timeout_error(url, timeout) from None

@@ -26,6 +26,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from storyline.errors import InputError
+from storyline.headlines import split_site_suffix
 from storyline.models import Document
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ def extract_page(html: str, *, url: str | None = None, fast: bool = False) -> Pa
         published=published,
         updated=_updated(tree, url, published),
         authors=_authors(extracted.author),
-        sitename=_clean_str(extracted.sitename),
+        sitename=_clean_str(extracted.sitename) or _title_site(tree, title, url),
         language=_language(tree),
         description=_clean_str(extracted.description),
         url=_clean_str(extracted.url) or url,
@@ -293,6 +294,17 @@ def _trim(blocks: list[_Block]) -> None:
 # The headline repeated among the first lines of the body is metadata, not text.
 _TITLE_WINDOW = 3
 _TITLE_PARTS = re.compile(r"\s+[|–—-]\s+|\s*[|]\s*")
+
+
+def _title_site(tree: lxml_html.HtmlElement, title: str | None, url: str | None) -> str | None:
+    """The site named after the headline in the page's ``<title>`` ("Headline | Site"),
+    when the rest of the ``<title>`` is the headline the page shows."""
+    written = " ".join((tree.findtext(".//title") or "").split())
+    head, site = split_site_suffix(written, url=url)
+    if site is None or not head or not title:
+        return None
+    squash = [re.sub(r"\W+", "", t).lower() for t in (head, title)]
+    return site if squash[0] and squash[1].startswith(squash[0]) else None
 
 
 def _title_variants(title: str | None) -> tuple[tuple[str, ...], ...]:

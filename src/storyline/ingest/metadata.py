@@ -33,6 +33,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from storyline.abbreviations import ABBREVIATIONS
+
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -94,10 +96,7 @@ _CAPTION_VERB = re.compile(
     r"|greets?|leaves?|reacts?|addresses|chats?|smiles?|embraces?|confers?|votes?)\b"
 )
 _SENTENCE_STOP = re.compile(r"[.!?]\s+(?=[A-Z])")
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st jr sr no gen sen rep gov lt col sgt maj capt prof inc co corp ltd vs "
-    "jan feb mar apr aug sep sept oct nov dec pres adm cmdr".split()
-)
+_ABBREVIATIONS = ABBREVIATIONS
 _ASSISTANCE = re.compile(r"^With\s+assistance\s+(?:from|by)\s+(?P<names>.+?)\.?$")
 _CONTACT = re.compile(
     r"^To\s+contact\s+the\s+(?P<who>reporters?|editors?|authors?|writers?)\b"

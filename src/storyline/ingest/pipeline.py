@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, replace
 
 from storyline.errors import InputError
+from storyline.headlines import split_site_suffix
 from storyline.ingest.clean import clean
 from storyline.ingest.dedupe import Fingerprint, fingerprint
 from storyline.ingest.html import extract_document
@@ -86,15 +87,20 @@ def prepare(
     clock.lap("fingerprint")
     language = document.language or detect_language(cleaned.text)
     clock.lap("language")
+    # the id is made from the title as read (ids stay stable); the title stored loses its
+    # site suffix, which names the outlet when nothing else does
+    title = document.title or cleaned.title
+    source = run.source or document.source or cleaned.source
+    stored_title, site = split_site_suffix(title, outlet=source, url=document.url)
     article = Article(
-        id=article_id(document, document.title or cleaned.title, print_.content_hash),
+        id=article_id(document, title, print_.content_hash),
         text=cleaned.text,
         raw=document.raw,
         edits=cleaned.edits,
-        title=document.title or cleaned.title,
+        title=stored_title,
         published=run.published or document.published or cleaned.published,
         updated=document.updated or cleaned.updated,
-        source=run.source or document.source or cleaned.source,
+        source=source or site,
         url=document.url,
         language=language,
         authors=document.authors or cleaned.authors,

@@ -8,7 +8,9 @@ The reader is chosen by ``format`` when given, else by extension, else by sniffi
 first bytes (``sniff_format``). Folders are read recursively in name order; hidden
 entries (names starting with ".") are skipped, like version-control folders; every other
 file is tried and a file no reader accepts is rejected with what it looks like. Symbolic
-links are followed, each folder visited once, so loops end.
+links are followed only inside the folder given unless ``follow_links``; named pipes and
+devices are skipped with a reason; each folder is visited once, so loops end (see
+``storyline.ingest.files``).
 
 Whole-file formats (text, HTML, feeds) over ``ingest.max_bytes`` are rejected before
 being read; JSONL, CSV and WARC stream, so the limit applies to each record instead.
@@ -33,6 +35,8 @@ from typing import BinaryIO, Final
 from storyline.errors import FetchError, InputError, UnsupportedFormatError
 from storyline.ingest.decode import declared_html_charset, decode_bytes, sniff_binary
 from storyline.ingest.feeds import read_feed
+from storyline.ingest.files import capped, display_path, error_text, file_kind_problem, walk
+from storyline.ingest.notes import ReadNotes
 from storyline.ingest.tabular import check_fields, read_csv, read_jsonl
 from storyline.ingest.warc import read_warc
 from storyline.models import Document, Rejection
@@ -68,10 +72,20 @@ class _Options:
     format: str | None
     fields: Mapping[str, str]
     fetch: bool
+    notes: ReadNotes
+    follow_links: bool = False
 
     @property
     def max_bytes(self) -> int:
         return int(self.settings["ingest.max_bytes"])
+
+    def gunzipped(self, stream: BinaryIO, compressed: BinaryIO) -> BinaryIO:
+        return capped(
+            stream,
+            compressed,
+            max_bytes=int(self.settings["ingest.max_decompressed_bytes"]),
+            max_ratio=float(self.settings["ingest.max_gzip_ratio"]),
+        )
 
 
 def read_inputs(
@@ -82,19 +96,46 @@ def read_inputs(
     fields: Mapping[str, str] | None = None,
     fetch: bool = False,
     stdin: BinaryIO | None = None,
+    follow_links: bool = False,
+    notes: ReadNotes | None = None,
 ) -> Iterator[Document | Rejection]:
     """Read every input in ``paths`` (files, folders, URLs with ``fetch``, ``-`` = stdin).
 
-    Raises ``UnsupportedFormatError`` for an unknown ``format`` and ``InputError`` for a
-    bad ``fields`` mapping, before reading anything; every other problem is a
-    ``Rejection`` in the output.
+    ``follow_links`` follows symbolic links inside folders wherever they point (off: only
+    links to files and folders inside the folder given are followed). What is passed over
+    without a rejection (record fields no field reads, WARC records that are not HTML
+    pages) is gathered in ``notes`` for the run's report.
+
+    Raises ``UnsupportedFormatError`` for an unknown ``format``, ``InputError`` for a
+    bad ``fields`` mapping or a path that does not exist (a mistyped argument, not
+    data), before reading anything; every other problem is a ``Rejection`` in the output.
     """
     if format is not None and format not in FORMATS:
         raise UnsupportedFormatError(
             f"unknown input format {format!r}; choose one of: {', '.join(FORMATS)}"
         )
-    options = _Options(settings, format, check_fields(fields), fetch)
+    options = _Options(
+        settings,
+        format,
+        check_fields(fields),
+        fetch,
+        notes if notes is not None else ReadNotes(),
+        follow_links,
+    )
+    missing = missing_paths(paths)
+    if missing:
+        listed = ", ".join(repr(p) for p in missing[:5]) + (" ..." if len(missing) > 5 else "")
+        raise InputError(f"no such file or folder: {listed}; nothing was read")
     return _read_all(paths, options, stdin)
+
+
+def missing_paths(paths: Sequence[str]) -> list[str]:
+    """The paths of ``paths`` (not ``-``, not URLs) that name no file or folder."""
+    return [
+        path
+        for path in paths
+        if path != "-" and not _URL.match(path) and not os.path.lexists(Path(path).expanduser())
+    ]
 
 
 def _read_all(
@@ -142,59 +183,51 @@ def _describe(head: bytes) -> str:
 
 
 def _read_path(path: Path, options: _Options) -> Iterator[Document | Rejection]:
-    if path.is_dir():
-        for item in _walk(path):
+    origin = display_path(path)
+    try:
+        is_dir = path.is_dir()
+        exists = path.exists()
+    except OSError as exc:  # a name too long, a loop of links
+        yield Rejection(origin, f"cannot read: {_error_text(exc)}")
+        return
+    if is_dir:
+        for item in walk(path, follow_links=options.follow_links):
             if isinstance(item, Rejection):
                 yield item
             else:
                 yield from _read_file(item, options)
-    elif path.exists():
+    elif exists:
         yield from _read_file(path, options)
     elif os.path.lexists(path):
-        yield Rejection(str(path), "broken symbolic link: its target does not exist")
+        yield Rejection(origin, "broken symbolic link: its target does not exist")
     else:
-        yield Rejection(str(path), "no such file or folder")
-
-
-def _walk(folder: Path, seen: set[tuple[int, int]] | None = None) -> Iterator[Path | Rejection]:
-    """Files under ``folder``, recursively in name order, each real folder visited once."""
-    seen = set() if seen is None else seen
-    try:
-        info = folder.stat()
-        if (info.st_dev, info.st_ino) in seen:
-            return
-        seen.add((info.st_dev, info.st_ino))
-        entries = sorted(
-            (e for e in os.scandir(folder) if not e.name.startswith(".")), key=lambda e: e.name
-        )
-    except OSError as exc:
-        yield Rejection(str(folder), f"cannot read folder: {_error_text(exc)}")
-        return
-    for entry in entries:
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            is_dir = False
-        if is_dir:
-            yield from _walk(Path(entry.path), seen)
-        else:
-            yield Path(entry.path)
+        yield Rejection(origin, "no such file or folder")
 
 
 def _read_file(path: Path, options: _Options) -> Iterator[Document | Rejection]:
-    origin = str(path)
+    origin = display_path(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        problem = file_kind_problem(info.st_mode)
+        if problem is not None:
+            yield Rejection(origin, problem)
+            return
         with path.open("rb") as handle:
-            yield from _read_open_file(path, handle, size, options)
+            yield from _read_open_file(path, handle, info.st_size, options)
     except _READ_ERRORS as exc:
         yield Rejection(origin, f"cannot read file: {_error_text(exc)}")
+    except InputError as exc:  # a decompression bound
+        yield Rejection(origin, str(exc))
+    except Exception as exc:  # a reader's bug on one file must not end the batch
+        yield Rejection(
+            origin, f"cannot read file: {_error_text(exc)}; the rest of this file was skipped"
+        )
 
 
 def _read_open_file(
     path: Path, handle: BinaryIO, size: int, options: _Options
 ) -> Iterator[Document | Rejection]:
-    origin = str(path)
+    origin = display_path(path)
     if size == 0:
         yield Rejection(origin, "empty file (0 bytes)")
         return
@@ -205,16 +238,21 @@ def _read_open_file(
     head = handle.read(_HEAD)
     handle.seek(0)
     if kind == "warc" or (kind is None and head.startswith(b"WARC/")):
-        yield from read_warc(handle, origin=origin, max_bytes=options.max_bytes)
+        yield from read_warc(
+            handle, origin=origin, max_bytes=options.max_bytes, notes=options.notes
+        )
         return
     stream: BinaryIO = handle
     if head.startswith(b"\x1f\x8b"):
-        stream = gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[assignment]
-        head = stream.read(_HEAD)
-        stream.seek(0)
+        unpacked = gzip.GzipFile(fileobj=handle, mode="rb")
+        head = unpacked.read(_HEAD)
+        unpacked.seek(0)
         if kind is None and head.startswith(b"WARC/"):
-            yield from read_warc(handle, origin=origin, max_bytes=options.max_bytes)
+            yield from read_warc(
+                handle, origin=origin, max_bytes=options.max_bytes, notes=options.notes
+            )
             return
+        stream = options.gunzipped(unpacked, handle)  # type: ignore[arg-type]
     elif gzipped and options.format is None:
         yield Rejection(origin, "named .gz but not gzip-compressed data")
         return
@@ -251,7 +289,12 @@ def _read_stream(
 ) -> Iterator[Document | Rejection]:
     if kind == "jsonl":
         items = read_jsonl(
-            stream, origin=origin, fields=options.fields, max_bytes=options.max_bytes
+            stream,
+            origin=origin,
+            fields=options.fields,
+            max_bytes=options.max_bytes,
+            max_depth=int(options.settings["ingest.max_json_depth"]),
+            notes=options.notes,
         )
     elif kind == "csv":
         delimiter = "\t" if tsv else None
@@ -261,9 +304,10 @@ def _read_stream(
             fields=options.fields,
             max_bytes=options.max_bytes,
             delimiter=delimiter,
+            notes=options.notes,
         )
     else:
-        items = read_warc(stream, origin=origin, max_bytes=options.max_bytes)
+        items = read_warc(stream, origin=origin, max_bytes=options.max_bytes, notes=options.notes)
     count = 0
     try:
         for item in items:
@@ -271,6 +315,9 @@ def _read_stream(
             yield item
     except _READ_ERRORS as exc:
         yield Rejection(origin, f"stopped reading: {_error_text(exc)}; the rest was skipped")
+        return
+    except InputError as exc:  # a decompression bound
+        yield Rejection(origin, str(exc))
         return
     if count == 0:
         yield Rejection(
@@ -295,7 +342,12 @@ def _read_whole(
         if binary is not None:
             yield Rejection(origin, f"binary data ({binary}), not a feed")
         else:
-            yield from read_feed(data, origin=origin, content_type=content_type)
+            yield from read_feed(
+                data,
+                origin=origin,
+                content_type=content_type,
+                max_items=int(options.settings["ingest.max_feed_items"]),
+            )
         return
     declared = declared_html_charset(data) if kind == "html" else None
     try:
@@ -321,10 +373,7 @@ def _size_reason(size: int | None, max_bytes: int) -> str:
     return f"too large: {what}, over ingest.max_bytes = {max_bytes:,}; raise the setting to read it"
 
 
-def _error_text(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror.lower()
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+_error_text = error_text
 
 
 # --- standard input and URLs -------------------------------------------------------------
@@ -372,7 +421,10 @@ def _read_bytes(
     if kind is None:
         yield Rejection(origin, _describe(data[:_HEAD]))
         return
-    yield from _read_whole(kind, data, origin, options, content_type=content_type, url=url)
+    try:
+        yield from _read_whole(kind, data, origin, options, content_type=content_type, url=url)
+    except Exception as exc:  # a reader's bug on one input must not end the batch
+        yield Rejection(origin, f"cannot read: {_error_text(exc)}; the rest was skipped")
 
 
 def _gunzip(data: bytes, max_bytes: int) -> bytes | None:

@@ -1,9 +1,11 @@
 """WARC and WARC.gz archives (e.g. CC-NEWS): one ``Document`` per HTML response record.
 
 Records that are not articles by the archive's normal structure (``warcinfo``,
-``request``, ``metadata``, ``revisit``, responses that are not HTML, 1xx/3xx responses)
-are skipped without a word. HTML responses with HTTP status >= 400, records cut short
-(``WARC-Truncated`` or fewer bytes than their ``Content-Length``) and records over
+``request``, ``metadata``, ``revisit``) are passed over; responses that are not HTML
+(``text/plain``, images, ...) and 1xx/3xx responses are skipped and counted in ``notes``
+(file, reason) for the ingest report; a file with records but none an HTML response is
+rejected as a whole, so it never passes unnoticed. HTML responses with HTTP status >= 400,
+records cut short (``WARC-Truncated`` or fewer bytes than their ``Content-Length``) and records over
 ``ingest.max_bytes`` are rejected one by one. A corrupt archive (bad gzip member, broken
 record header) rejects the rest of the file with the reason; records already read stay.
 
@@ -27,6 +29,7 @@ from storyline.ingest.decode import (
     declared_html_charset,
     decode_bytes,
 )
+from storyline.ingest.notes import ReadNotes
 from storyline.models import Document, Rejection
 
 _HTML_TYPES: Final = ("text/html", "application/xhtml+xml")
@@ -42,16 +45,25 @@ _ARCHIVE_ERRORS: Final = (
 )
 
 
-def read_warc(stream: BinaryIO, *, origin: str, max_bytes: int) -> Iterator[Document | Rejection]:
-    """Yield a ``Document`` per HTML response in the (possibly gzipped) WARC ``stream``."""
-    number = 0
+def read_warc(
+    stream: BinaryIO, *, origin: str, max_bytes: int, notes: ReadNotes | None = None
+) -> Iterator[Document | Rejection]:
+    """Yield a ``Document`` per HTML response in the (possibly gzipped) WARC ``stream``;
+    responses skipped as not articles are counted in ``notes``."""
+    notes = notes if notes is not None else ReadNotes()
+    number = produced = 0
     archive = ArchiveIterator(stream, arc2warc=True)
     records = iter(archive)
     while True:
         try:
             record = next(records)
+            if not record.rec_type:  # warcio's reading of bytes that hold no record
+                continue
             number += 1
             result = _read_record(record, origin=f"{origin}#{number}", max_bytes=max_bytes)
+            if isinstance(result, str):
+                notes.skip(origin, result)
+                result = None
         except StopIteration:
             if number == 0:
                 yield Rejection(origin, "no WARC records found: empty or not a WARC file")
@@ -60,6 +72,12 @@ def read_warc(stream: BinaryIO, *, origin: str, max_bytes: int) -> Iterator[Docu
                     f"{origin}#{number + 1}",
                     f"corrupt WARC archive after {number} record(s): a cut-off or unreadable "
                     "record at the end; the rest of this file was skipped",
+                )
+            elif produced == 0:
+                yield Rejection(
+                    origin,
+                    f"no article in this WARC file: none of its {number} record(s) is an "
+                    "HTML response",
                 )
             return
         except _ARCHIVE_ERRORS as exc:
@@ -71,6 +89,7 @@ def read_warc(stream: BinaryIO, *, origin: str, max_bytes: int) -> Iterator[Docu
             )
             return
         if result is not None:
+            produced += 1
             yield result
 
 
@@ -88,7 +107,9 @@ def _unread_data(stream: BinaryIO, offset: int) -> bool:
         return False
 
 
-def _read_record(record: Any, *, origin: str, max_bytes: int) -> Document | Rejection | None:
+def _read_record(record: Any, *, origin: str, max_bytes: int) -> Document | Rejection | str | None:
+    """The record's document or rejection; ``None`` for a record that is no response; a
+    string (the reason) for a response skipped as not an article."""
     if record.rec_type != "response" or record.http_headers is None:
         return None
     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
@@ -96,13 +117,13 @@ def _read_record(record: Any, *, origin: str, max_bytes: int) -> Document | Reje
     content_type = record.http_headers.get_header("Content-Type") or ""
     kind = content_type.split(";")[0].strip().lower()
     if kind and kind not in _HTML_TYPES:
-        return None
+        return f"WARC response that is not HTML ({kind})"
     status = _status(record)
     if status is not None and (status < 200 or 300 <= status < 400):
-        return None
+        return f"WARC response with HTTP status {status} (not a page)"
     body = record.content_stream().read(max_bytes + 1)
     if not kind and not body[:1024].lstrip().lower().startswith((b"<!doctype html", b"<html")):
-        return None
+        return "WARC response without a Content-Type that does not look like HTML"
     if status is None or status >= 400:
         code = record.http_headers.statusline or "no status line"
         return Rejection(where, f"HTTP error response ({code}), not an article")

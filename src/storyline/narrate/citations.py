@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from storyline.abbreviations import ABBREVIATIONS
+
 __all__ = ["Citation", "sentence_spans"]
 
 
@@ -33,14 +35,7 @@ class Citation:
     end: int
 
 
-_ABBREVIATIONS = frozenset(
-    """
-    mr mrs ms dr prof sr jr st mt ft gen lt col maj capt cpl sgt adm cmdr gov sen rep
-    pres rev hon amb supt insp det fr messrs mme mlle no nos vol vols fig figs pp
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri
-    sat sun inc corp co ltd llc plc bros dept univ assn est approx vs etc al
-    """.split()
-)
+_ABBREVIATIONS = ABBREVIATIONS
 # Words that start a new sentence after a dotted acronym ("... in the U.S. The talks").
 _SENTENCE_STARTERS = frozenset(
     """

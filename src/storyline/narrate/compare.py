@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
+from storyline.display import UNKNOWN_SOURCE
 from storyline.errors import InputError
 from storyline.models import Article, Enrichment, Figure
 from storyline.narrate.citations import sentence_spans
@@ -178,7 +179,7 @@ def outlet_of(article: Article) -> str:
         host = urlsplit(article.url).hostname
         if host:
             return host.removeprefix("www.")
-    return f"unknown ({article.id})"
+    return f"{UNKNOWN_SOURCE} ({article.id})"
 
 
 class _Sentences:

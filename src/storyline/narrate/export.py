@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
+from storyline.display import UNKNOWN_SOURCE, display_date
 from storyline.errors import InputError
 from storyline.models import Article
 from storyline.narrate.compare import Comparison
@@ -89,7 +90,7 @@ def md_escape(text: str) -> str:
 
 def _cite(sentence: CitedSentence, sources: SourceList) -> str:
     number = sources.number(sentence.article_id, sentence.source)
-    outlet = md_escape(sentence.source or "unknown outlet")
+    outlet = md_escape(sentence.source or UNKNOWN_SOURCE)
     date = sentence.published[:10] if sentence.published else "undated"
     return f"\\[{number}\\] {outlet}, {date}, chars {sentence.start}–{sentence.end}"
 
@@ -123,9 +124,10 @@ def _markdown(
         url = safe_url(item.url)
         link = f" <{url}>" if url else ""
         head = md_escape(item.title or "(untitled)")
-        outlet = md_escape(item.source or "unknown outlet")
+        outlet = md_escape(item.source or UNKNOWN_SOURCE)
         out.append(
-            f"{number}. {outlet}: {head} ({item.published or 'undated'}), id `{item.id}`{link}"
+            f"{number}. {outlet}: {head} ({display_date(item.published) or 'undated'}), "
+            f"id `{item.id}`{link}"
         )
     return "\n".join(out).rstrip() + "\n"
 

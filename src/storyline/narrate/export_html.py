@@ -19,6 +19,7 @@ import math
 import re
 from datetime import date
 
+from storyline.display import UNKNOWN_SOURCE, display_date
 from storyline.narrate.compare import Comparison, Report
 from storyline.narrate.export_sources import SourceList, safe_url
 from storyline.narrate.summarize import Summary
@@ -94,7 +95,7 @@ def timeline_svg(timeline: Timeline, colours: dict[str, str]) -> str:
         elif previous is not None:
             y += 34
         previous = day or previous
-        outlet = sentence.source or "unknown outlet"
+        outlet = sentence.source or UNKNOWN_SOURCE
         colour = colours.get(outlet, "#555")
         label = _short(sentence.text, _SVG_LABEL)
         parts.append(
@@ -119,7 +120,7 @@ def timeline_svg(timeline: Timeline, colours: dict[str, str]) -> str:
 def _cite(sentence: CitedSentence, sources: SourceList) -> str:
     number = sources.number(sentence.article_id, sentence.source)
     date_text = sentence.published[:10] if sentence.published else "undated"
-    outlet = sentence.source or "unknown outlet"
+    outlet = sentence.source or UNKNOWN_SOURCE
     return (
         f' <span class="cite"><a href="#src-{number}">[{number}]</a> {_e(outlet)}, '
         f"{_e(date_text)}, chars {sentence.start}–{sentence.end}</span>"
@@ -200,7 +201,7 @@ def render_html(
     sources: SourceList,
 ) -> str:
     """The whole report as one HTML page."""
-    outlets = sorted({item.source or "unknown outlet" for _, item in sources.items()})
+    outlets = sorted({item.source or UNKNOWN_SOURCE for _, item in sources.items()})
     colours = {o: _PALETTE[i % len(_PALETTE)] for i, o in enumerate(outlets)}
     body: list[str] = [f"<h1>{_e(title)}</h1>"]
     if summary is not None:
@@ -226,8 +227,9 @@ def render_html(
             else (f" {_e(item.url)}" if item.url else "")
         )
         body.append(
-            f'<li id="src-{number}">{_e(item.source or "unknown outlet")}: '
-            f"<i>{_e(item.title or '(untitled)')}</i> ({_e(item.published or 'undated')}), "
+            f'<li id="src-{number}">{_e(item.source or UNKNOWN_SOURCE)}: '
+            f"<i>{_e(item.title or '(untitled)')}</i> "
+            f"({_e(display_date(item.published) or 'undated')}), "
             f"id <code>{_e(item.id)}</code>{link}</li>"
         )
     body.append("</ol></section>")

@@ -6,6 +6,7 @@ Import it as one module: ``from storyline import service; service.ingest(...)``.
 
 from __future__ import annotations
 
+from storyline.ingest.readers import missing_paths
 from storyline.service.clustering import (
     ClusterReport,
     Similarity,
@@ -25,11 +26,27 @@ from storyline.service.common import (
     is_postgres_url,
     open_store,
     parse_date_option,
+    store_exists,
     worker_count,
 )
 from storyline.service.enriching import EnrichReport, enrich
+from storyline.service.following import (
+    FollowReport,
+    PollReport,
+    add_subscription,
+    list_subscriptions,
+    poll,
+    remove_subscription,
+)
 from storyline.service.ingesting import IngestOptions, ingest
-from storyline.service.narrating import Selection, compare, export, summary, timeline
+from storyline.service.narrating import (
+    Selection,
+    compare,
+    export,
+    story_feed,
+    summary,
+    timeline,
+)
 from storyline.service.processing import ProcessReport, run_ingest
 from storyline.service.reading import (
     get_article,
@@ -39,17 +56,30 @@ from storyline.service.reading import (
     rejections,
     store_stats,
 )
+from storyline.service.watching import (
+    UpdatesReport,
+    add_watch,
+    list_updates,
+    list_watches,
+    record_updates,
+    remove_watch,
+)
 from storyline.store.base import ArticleFilter
 
 __all__ = [
     "ArticleFilter",
     "ClusterReport",
     "EnrichReport",
+    "FollowReport",
     "IngestOptions",
+    "PollReport",
     "ProcessReport",
     "Progress",
     "Selection",
     "Similarity",
+    "UpdatesReport",
+    "add_subscription",
+    "add_watch",
     "cluster",
     "cluster_article_ids",
     "cluster_details",
@@ -66,13 +96,23 @@ __all__ = [
     "list_entities",
     "list_events",
     "list_stories",
+    "list_subscriptions",
+    "list_updates",
+    "list_watches",
+    "missing_paths",
     "open_store",
     "parse_date_option",
+    "poll",
     "recluster",
+    "record_updates",
     "rejections",
+    "remove_subscription",
+    "remove_watch",
     "run_ingest",
     "similar",
+    "store_exists",
     "store_stats",
+    "story_feed",
     "summary",
     "timeline",
     "why",

@@ -17,7 +17,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from storyline.cluster.explain import describe
@@ -31,7 +31,8 @@ from storyline.cluster.online import (
 )
 from storyline.cluster.params import params_from_settings
 from storyline.cluster.placement import Placement
-from storyline.errors import NotFoundError, StoreError
+from storyline.display import id_key
+from storyline.errors import InputError, NotFoundError, StoreError
 from storyline.models import Article
 from storyline.service.common import Progress
 from storyline.service.consolidation import consolidate
@@ -103,7 +104,16 @@ class _Rows:
             event = ClusterRow(
                 placement.event_id, article.headline(), day, day, 0, story_id=placement.story_id
             )
+        elif article.title and not _headline_like(event.title):
+            # the event was named after an untitled article's first sentence, cut short or
+            # a fragment: the first real headline that joins it names it
+            event = replace(event, title=article.title)
         self.events[event.id] = _widen(event, day)
+
+
+def _headline_like(title: str) -> bool:
+    """A whole line that reads as a headline: not cut short ("…"), not a fragment."""
+    return bool(title) and not title.endswith("…") and not title[:1].islower()
 
 
 def _widen(row: ClusterRow, day: str | None) -> ClusterRow:
@@ -116,9 +126,9 @@ def _widen(row: ClusterRow, day: str | None) -> ClusterRow:
 def cluster(store: Store, settings: Settings, *, progress: Progress | None = None) -> ClusterReport:
     """Place every enriched, unplaced article into an event and a story.
 
-    The clusterer state is one ordered stream: the store's ``"cluster"`` lock is held
-    from loading the state to the last save, so two processes clustering one shared
-    store take turns (the second places what the first left) and never interleave."""
+    The clusterer state is one ordered stream, loaded, extended and saved back under the
+    store's ``"cluster"`` writer lock, so two processes clustering one shared store take
+    turns (the second places what the first left) and never start from the same state."""
     with store.exclusive("cluster"):
         return _cluster(store, settings, progress=progress)
 
@@ -129,6 +139,9 @@ def _cluster(store: Store, settings: Settings, *, progress: Progress | None) -> 
     clusterer = OnlineClusterer(params, _load_state(store))
     names = {e.key: e.name for e in store.all_entities()}
     done = new_events = new_stories = 0
+    total = len(store.unclustered_ids(2**62)) if progress is not None else 0
+    if progress is not None and total:
+        progress(0, total)
     touched: set[str] = set()
     while ids := store.unclustered_ids(_BATCH):
         rows = _Rows(store)
@@ -158,7 +171,7 @@ def _cluster(store: Store, settings: Settings, *, progress: Progress | None) -> 
         )
         done += len(placements)
         if progress is not None:
-            progress(done, 0)
+            progress(done, max(total, done))
     found = consolidate(store, clusterer, touched, names)
     if found.log:
         store.save_clusters(
@@ -182,8 +195,8 @@ def recluster(
         store.reset_clusters()
         report = _cluster(store, settings, progress=progress)
         after = store.placements()
-    lines = _changes(before, after)
-    store.log_clusters(lines)
+        lines = _changes(before, after)
+        store.log_clusters(lines)
     return ClusterReport(
         report.articles,
         report.new_events,
@@ -234,14 +247,36 @@ def cluster_title(store: Store, *, story: str | None, event: str | None) -> str:
     return get_cluster(store, kind, cluster_id or "").title
 
 
-def list_stories(store: Store, *, limit: int | None = 50) -> Sequence[ClusterRow]:
-    return store.list_clusters("story", limit=limit)
+STORY_ORDERS = ("recent", "size", "id")
+
+
+def _ordered(rows: Sequence[ClusterRow], sort: str, limit: int | None) -> Sequence[ClusterRow]:
+    if sort not in STORY_ORDERS:
+        raise InputError(f"unknown order {sort!r}; choose one of: {', '.join(STORY_ORDERS)}")
+    if sort == "size":
+        rows = sorted(rows, key=lambda r: (-r.articles, id_key(r.id)))
+    elif sort == "id":
+        rows = sorted(rows, key=lambda r: id_key(r.id))
+    return rows if limit is None else rows[:limit]
+
+
+def list_stories(
+    store: Store, *, limit: int | None = 50, sort: str = "recent"
+) -> Sequence[ClusterRow]:
+    """Stories, most recently active first (``sort`` "recent"), largest first ("size") or
+    by id ("id"), ids ordered by their numbers (story-2 before story-19)."""
+    if sort == "recent":
+        return store.list_clusters("story", limit=limit)
+    return _ordered(store.list_clusters("story", limit=None), sort, limit)
 
 
 def list_events(
-    store: Store, *, story: str | None = None, limit: int | None = 50
+    store: Store, *, story: str | None = None, limit: int | None = 50, sort: str = "recent"
 ) -> Sequence[ClusterRow]:
-    return store.list_clusters("event", story=story, limit=limit)
+    """Events (of one ``story``), in the orders of :func:`list_stories`."""
+    if sort == "recent":
+        return store.list_clusters("event", story=story, limit=limit)
+    return _ordered(store.list_clusters("event", story=story, limit=None), sort, limit)
 
 
 def cluster_profiles(

@@ -4,26 +4,42 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from storyline.errors import InputError
+from storyline.errors import InputError, StoreError
 from storyline.settings import Settings
 from storyline.store.base import Store
 from storyline.store.sqlite import SQLiteStore
 
-Progress = Callable[[int, int], None]  # (articles done, rejected so far)
+# (articles done, total to do) for enrich and cluster; (articles done, rejected so far)
+# for ingest, which reads a stream of unknown length
+Progress = Callable[[int, int], None]
 
 
-def open_store(settings: Settings) -> Store:
-    """Open (creating and migrating when needed) the store named by the ``db`` setting:
-    a SQLite file, or a PostgreSQL database for a ``postgresql://`` URL."""
+def store_exists(settings: Settings) -> bool:
+    """Whether the store named by the ``db`` setting exists already (a PostgreSQL
+    database is taken to exist: opening it says if it does not)."""
+    db = str(settings["db"])
+    return is_postgres_url(db) or Path(db).expanduser().exists()
+
+
+def open_store(settings: Settings, *, create: bool = True) -> Store:
+    """Open (migrating when needed) the store named by the ``db`` setting: a SQLite file,
+    or a PostgreSQL database for a ``postgresql://`` URL. A SQLite store that does not
+    exist yet is created when ``create``, else ``StoreError`` says so."""
     db = str(settings["db"])
     if is_postgres_url(db):
         from storyline.store.postgres import PostgresStore
 
         return PostgresStore(db, pool_size=int(settings["postgres.pool_size"]))
-    return SQLiteStore(Path(db).expanduser())
+    path = Path(db).expanduser()
+    if not create and not path.exists():
+        raise StoreError(
+            f"no store at {str(path)!r}: check --db (or STORYLINE_DB); "
+            "`storyline ingest PATH` creates a store"
+        )
+    return SQLiteStore(path)
 
 
 def is_postgres_url(db: str) -> bool:
@@ -46,6 +62,11 @@ def parse_date_option(value: str | None, option: str) -> str | None:
             f"{option} must be an ISO date such as 2016-10-15 (or a datetime such as "
             f"2016-10-15T09:30:00+00:00), got {value!r}"
         ) from None
+
+
+def now_iso(now: datetime | None = None) -> str:
+    """An ISO 8601 UTC time (now, by default), as the store keeps follow and watch times."""
+    return (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def worker_count(settings: Settings, setting: str = "ingest.workers") -> int:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from typing import Any, BinaryIO
 
 from storyline.ingest.dedupe import similarity
-from storyline.ingest.pipeline import Prepared, RunMetadata, prepare_many, with_duplicate
+from storyline.ingest.notes import ReadNotes
+from storyline.ingest.pipeline import Prepared, RunMetadata, prepare, with_duplicate
 from storyline.ingest.readers import read_inputs
 from storyline.models import Article, Document, IngestReport, Rejection
 from storyline.service.common import (
@@ -19,6 +20,7 @@ from storyline.service.common import (
     parse_date_option,
     worker_count,
 )
+from storyline.service.workers import ItemTimeout, watchdog, worker_pool
 from storyline.settings import Settings
 from storyline.store.base import Store
 
@@ -34,6 +36,32 @@ class IngestOptions:
     published: str | None = None
     source: str | None = None
     fetch: bool = False
+    follow_links: bool = False
+
+
+def prepare_chunk(
+    documents: list[Document], settings: Settings, run: RunMetadata
+) -> tuple[list[Prepared | Rejection], dict[str, float]]:
+    """``prepare`` over a chunk (the unit of work sent to a worker process), each document
+    under the ``ingest.item_timeout`` watchdog; a document that fails in any way is a
+    ``Rejection`` with the reason, never the end of the chunk."""
+    timings: dict[str, float] = {}
+    seconds = float(settings["ingest.item_timeout"])
+    results: list[Prepared | Rejection] = []
+    for document in documents:
+        try:
+            with watchdog(seconds, "extracting and cleaning this document"):
+                results.append(prepare(document, settings, run, timings))
+        except ItemTimeout as exc:
+            results.append(Rejection(document.origin, str(exc)))
+        except Exception as exc:  # a parser bug on one document must not end the batch
+            results.append(Rejection(document.origin, f"cannot prepare: {_failure(exc)}"))
+    return results, timings
+
+
+def _failure(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _chunks(
@@ -84,17 +112,17 @@ def _prepare_stream(
     if workers <= 1:
         for chunk in chunks:
             documents = [d for d in chunk if isinstance(d, Document)]
-            results, chunk_timings = prepare_many(documents, settings, run)
+            results, chunk_timings = prepare_chunk(documents, settings, run)
             add_timings(timings, chunk_timings)
             prepared = iter(results)
             for item in chunk:
                 yield item if isinstance(item, Rejection) else next(prepared)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with worker_pool(workers) as pool:
         pending: list[_Job] = []
         for chunk in chunks:
             documents = [d for d in chunk if isinstance(d, Document)]
-            pending.append((chunk, pool.submit(prepare_many, documents, settings, run)))
+            pending.append((chunk, pool.submit(prepare_chunk, documents, settings, run)))
             if len(pending) >= workers * 3:
                 yield from _drain(pending.pop(0), timings)
         while pending:
@@ -120,7 +148,7 @@ def _prepare_on_dask(
             (chunk, ([d for d in chunk if isinstance(d, Document)], settings, run))
             for chunk in _chunks(_timed(inputs, timings), _CHUNK)
         )
-        for chunk, outcome in pool.map_ordered(prepare_many, jobs):
+        for chunk, outcome in pool.map_ordered(prepare_chunk, jobs):
             if isinstance(outcome, TaskFailure):
                 for item in chunk:
                     yield (
@@ -238,13 +266,25 @@ def ingest(
     ``ingest.batch_size`` articles is committed in one transaction, so a killed run
     keeps what it committed and a rerun completes the rest.
     """
+    with store.exclusive("ingest"):
+        return _ingest(store, paths, settings, options, progress=progress, stdin=stdin)
+
+
+def _ingest(
+    store: Store,
+    paths: Sequence[str],
+    settings: Settings,
+    options: IngestOptions | None,
+    *,
+    progress: Progress | None,
+    stdin: BinaryIO | None,
+) -> IngestReport:
     options = options or IngestOptions()
     run = RunMetadata(
         published=parse_date_option(options.published, "--published"),
         source=options.source.strip() if options.source and options.source.strip() else None,
     )
-    started = time.perf_counter()
-    run_id = store.start_run("ingest " + " ".join(paths))
+    notes = ReadNotes()
     inputs = read_inputs(
         paths,
         settings=settings,
@@ -252,7 +292,36 @@ def ingest(
         fields=options.fields or None,
         fetch=options.fetch,
         stdin=stdin,
+        follow_links=options.follow_links,
+        notes=notes,
     )
+    return ingest_inputs(
+        store,
+        inputs,
+        settings,
+        run,
+        command="ingest " + " ".join(paths),
+        progress=progress,
+        notes=notes,
+    )
+
+
+def ingest_inputs(
+    store: Store,
+    inputs: Iterable[Document | Rejection],
+    settings: Settings,
+    run: RunMetadata | None = None,
+    *,
+    command: str,
+    progress: Progress | None = None,
+    notes: ReadNotes | None = None,
+) -> IngestReport:
+    """Clean, dedupe and store documents already read (``ingest`` reads them from paths;
+    ``follow`` from feeds and pages), in batch transactions, as one recorded run."""
+    run = run or RunMetadata()
+    notes = notes or ReadNotes()
+    started = time.perf_counter()
+    run_id = store.start_run(command)
     deduper = _Deduper(store, float(settings["dedupe.threshold"]))
     rejected: list[Rejection] = []
     added_ids: list[str] = []
@@ -306,6 +375,8 @@ def ingest(
         seconds=time.perf_counter() - started,
         stage_seconds=dict(timings),
         article_ids=tuple(added_ids),
+        skipped=notes.skipped_counts(),
+        warnings=notes.warnings(),
     )
     store.finish_run(run_id, report)
     return report

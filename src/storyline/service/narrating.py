@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storyline.errors import InputError, NotFoundError
-from storyline.models import Article, Enrichment
+from storyline.models import Article, Enrichment, Update
 from storyline.narrate.compare import CompareOptions, Comparison, compare_sources
 from storyline.narrate.export import export_report
+from storyline.narrate.export_atom import AtomEvent, render_atom
 from storyline.narrate.summarize import Summary, SummaryOptions, summarize
 from storyline.narrate.timeline import Timeline, TimelineOptions, build_timeline
 from storyline.store.base import ArticleFilter, Store
@@ -30,6 +31,18 @@ class Selection:
     source: str | None = None
     since: str | None = None
     until: str | None = None
+
+    def is_everything(self) -> bool:
+        """Whether nothing narrows the selection: it is the whole store."""
+        return not (
+            self.article_ids
+            or self.story
+            or self.event
+            or self.query
+            or self.source
+            or self.since
+            or self.until
+        )
 
     def describe(self) -> str:
         if self.story:
@@ -117,8 +130,14 @@ def export(
     title: str | None = None,
     timeline_options: TimelineOptions | None = None,
     summary_options: SummaryOptions | None = None,
+    base_url: str = "http://127.0.0.1:8000",
 ) -> str:
-    """A self-contained report (md, html or json): summary, timeline and comparison."""
+    """A self-contained report (md, html or json): summary, timeline and comparison;
+    or (atom) the story's Atom feed, whose links lead to ``base_url``."""
+    if fmt == "atom":
+        if not selection.story:
+            raise InputError("--format atom exports a story: give its id")
+        return story_feed(store, selection.story, base_url=base_url)
     articles = select_articles(store, selection)
     enrichments = _enrichments(store, articles)
     return export_report(
@@ -129,6 +148,34 @@ def export(
         articles,
         fmt,
     )
+
+
+def story_feed(store: Store, story_id: str, *, base_url: str) -> str:
+    """The Atom feed of a story: one entry per event, with a cited summary and the
+    updates recorded in it (``storyline watch``)."""
+    from storyline.service.clustering import get_cluster
+    from storyline.service.common import now_iso
+
+    story = get_cluster(store, "story", story_id)
+    by_event: dict[str, list[Update]] = {}
+    for update in store.list_updates(story=story.id):
+        placement = store.get_placement(update.article_id)
+        if placement is not None:
+            by_event.setdefault(placement.event_id, []).append(update)
+    events: list[AtomEvent] = []
+    for row in store.list_clusters("event", story=story.id):
+        articles = sorted(
+            store.get_articles(store.cluster_members(story=None, event=row.id)),
+            key=lambda a: (a.published or "9999", a.id),
+        )
+        enrichments = {a.id: e for a in articles if (e := store.get_enrichment(a.id)) is not None}
+        summary = (
+            summarize(articles, enrichments, SummaryOptions(max_words=80)) if enrichments else None
+        )
+        events.append(
+            AtomEvent(row.id, row.title, row.end, articles, summary, by_event.get(row.id, []))
+        )
+    return render_atom(story.id, story.title, events, base_url=base_url, generated=now_iso())
 
 
 def _title(store: Store, selection: Selection) -> str:

@@ -6,13 +6,14 @@ implement it. Only modules under ``storyline.store`` hold SQL.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
-from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection
+from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection, Update
 from storyline.store.clusters import ClusterProfile, ClusterRow, PlacementRow
+from storyline.store.follow import PollResult, Subscription, Watch
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,21 @@ class StoreStats:
     runs: int
     by_source: tuple[tuple[str, int], ...]
     by_format: tuple[tuple[str, int], ...]
+    enriched: int = 0  # articles with an enrichment (failed ones included)
+    placed: int = 0  # articles placed in an event
+    pending: int = 0  # stored but not yet enriched or not yet placed
 
 
 class Store(Protocol):
     """What a storyline store offers. One writer at a time; readers never block it."""
 
     def close(self) -> None: ...
+
+    def exclusive(self, purpose: str) -> contextlib.AbstractContextManager[None]:
+        """Hold the store's writer lock for one writing pass (``purpose``: ``ingest``,
+        ``enrich``, ``cluster``...): one at a time, across processes; a writer that waits
+        says for whom. Re-entrant within one store object; released if the holder dies."""
+        ...
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]: ...
 
@@ -168,6 +178,61 @@ class Store(Protocol):
 
     def log_clusters(self, lines: Sequence[str]) -> None: ...
 
+    # following sources (issue 21): times are ISO 8601 UTC strings given by the caller
+
+    def add_subscription(
+        self, target: str, kind: str, source: str | None, every_seconds: float, now: str
+    ) -> int:
+        """A new subscription, due at once; ``InputError`` when ``target`` is followed."""
+        ...
+
+    def list_subscriptions(self, *, due: str | None = None) -> Sequence[Subscription]:
+        """Every subscription (only those due by ``due``, if given), soonest first."""
+        ...
+
+    def get_subscription(self, subscription_id: int) -> Subscription: ...
+
+    def remove_subscription(self, subscription_id: int) -> None: ...
+
+    def record_poll(self, subscription_id: int, result: PollResult) -> None:
+        """A poll's outcome: success (errors reset) or error (recorded, errors + 1)."""
+        ...
+
+    def seen_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which item keys (``url:``, ``guid:``, ``hash:``, ``file:``) were seen before."""
+        ...
+
+    def mark_seen(
+        self, subscription_id: int, items: Sequence[tuple[str, str | None]], now: str
+    ) -> None:
+        """Record item keys with the article each became (``None``: rejected)."""
+        ...
+
+    def stored_urls(self, urls: Sequence[str]) -> set[str]:
+        """Which of ``urls`` an article in the store has."""
+        ...
+
+    def add_watch(self, kind: str, target: str, webhook: str | None, now: str) -> int: ...
+
+    def list_watches(self) -> Sequence[Watch]: ...
+
+    def remove_watch(self, watch_id: int) -> None: ...
+
+    def add_updates(self, items: Sequence[Update], now: str) -> Sequence[Update]:
+        """Record updates not recorded before (same watch and key); return those added."""
+        ...
+
+    def list_updates(
+        self,
+        *,
+        since: str | None = None,
+        story: str | None = None,
+        watch: int | None = None,
+        limit: int | None = None,
+    ) -> Sequence[Update]:
+        """Updates recorded after ``since``, oldest first."""
+        ...
+
     def start_run(self, command: str) -> int: ...
 
     def finish_run(self, run_id: int, report: IngestReport) -> None: ...
@@ -177,9 +242,3 @@ class Store(Protocol):
     def rejections(self, run_id: int | None = None) -> Sequence[Rejection]: ...
 
     def stats(self) -> StoreStats: ...
-
-    def exclusive(self, purpose: str) -> AbstractContextManager[None]:
-        """Hold the lock named ``purpose`` for a block: one holder at a time among every
-        user of this store (clustering holds ``"cluster"`` from loading the clusterer
-        state to its last save)."""
-        ...

@@ -199,7 +199,7 @@ def events(
     if story is not None:
         sql += " WHERE story_id = ?"
         args.append(story)
-    sql += " ORDER BY last_seq DESC, id"
+    sql += " ORDER BY last_seq DESC, length(id), id"
     if limit is not None:
         sql += " LIMIT ?"
         args.append(limit)
@@ -207,7 +207,10 @@ def events(
 
 
 def stories(conn: sqlite3.Connection, *, limit: int | None = None) -> list[ClusterRow]:
-    sql = "SELECT id, title, start, end, articles, events FROM stories ORDER BY last_seq DESC, id"
+    sql = (
+        "SELECT id, title, start, end, articles, events FROM stories "
+        "ORDER BY last_seq DESC, length(id), id"
+    )
     args: list[Any] = []
     if limit is not None:
         sql += " LIMIT ?"

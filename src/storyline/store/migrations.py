@@ -172,6 +172,59 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        5,
+        "subscriptions with their polling state, seen items, watches and updates",
+        """
+        CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY,
+            target TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            source TEXT,
+            every_seconds REAL NOT NULL,
+            created_at TEXT NOT NULL,
+            next_poll TEXT NOT NULL,
+            last_poll TEXT,
+            last_success TEXT,
+            last_error TEXT,
+            last_error_at TEXT,
+            errors INTEGER NOT NULL DEFAULT 0,
+            etag TEXT,
+            last_modified TEXT,
+            stored INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE seen_items (
+            subscription_id INTEGER NOT NULL,
+            item_key TEXT NOT NULL,
+            article_id TEXT,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (subscription_id, item_key)
+        );
+        CREATE INDEX seen_items_key ON seen_items(item_key);
+        CREATE TABLE watches (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            target TEXT NOT NULL,
+            webhook TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (kind, target)
+        );
+        CREATE TABLE updates (
+            id INTEGER PRIMARY KEY,
+            watch_id INTEGER NOT NULL,
+            story_id TEXT,
+            kind TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            citations TEXT NOT NULL,
+            dedupe_key TEXT NOT NULL,
+            at TEXT NOT NULL,
+            UNIQUE (watch_id, dedupe_key)
+        );
+        CREATE INDEX updates_at ON updates(at);
+        CREATE INDEX updates_story ON updates(story_id, at)
+        """,
+    ),
 )
 
 

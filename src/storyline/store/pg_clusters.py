@@ -321,7 +321,7 @@ def events(conn: Conn, *, story: str | None = None, limit: int | None = None) ->
     if story is not None:
         sql += " WHERE story_id = %s"
         args.append(story)
-    sql += " ORDER BY last_seq DESC, id"
+    sql += " ORDER BY last_seq DESC, length(id), id"
     if limit is not None:
         sql += " LIMIT %s"
         args.append(limit)
@@ -329,7 +329,10 @@ def events(conn: Conn, *, story: str | None = None, limit: int | None = None) ->
 
 
 def stories(conn: Conn, *, limit: int | None = None) -> list[ClusterRow]:
-    sql = 'SELECT id, title, start, "end", articles, events FROM stories ORDER BY last_seq DESC, id'
+    sql = (
+        'SELECT id, title, start, "end", articles, events FROM stories '
+        "ORDER BY last_seq DESC, length(id), id"
+    )
     args: list[Any] = []
     if limit is not None:
         sql += " LIMIT %s"

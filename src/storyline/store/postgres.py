@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from storyline.errors import NotFoundError, StoreError
 from storyline.models import Article, Enrichment, Entity, IngestReport, Rejection
+from storyline.store import follow as _follow
 from storyline.store import pg_clusters as _q
 from storyline.store.base import ArticleFilter, StoredSignature, StoreStats
 from storyline.store.clusters import ClusterProfile, ClusterRow, PlacementRow
@@ -50,7 +51,7 @@ def _redact(url: str) -> str:
     return url
 
 
-class PostgresStore:
+class PostgresStore(_follow.FollowMethods):
     """A store in a PostgreSQL database, shared by any number of processes."""
 
     def __init__(self, url: str, *, pool_size: int = 4) -> None:
@@ -95,6 +96,12 @@ class PostgresStore:
         no BEGIN and COMMIT around it (each statement sees the committed store)."""
         with self._pool.connection() as conn:
             yield conn
+
+    def _reading(self) -> AbstractContextManager[Any]:
+        return self._conn()
+
+    def _writing(self) -> AbstractContextManager[Any]:
+        return self._write()
 
     @contextmanager
     def _write(self) -> Iterator[Any]:

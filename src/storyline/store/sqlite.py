@@ -7,6 +7,7 @@ transaction, so a crash or kill leaves the store as of the last committed batch.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -19,10 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from storyline.errors import NotFoundError, StoreError
+from storyline.ingest.files import safe_text
 from storyline.models import Article, Edit, Enrichment, Entity, IngestReport, Rejection
 from storyline.store import clusters as _clusters
 from storyline.store import enrichments as _enrichments
+from storyline.store import follow as _follow
 from storyline.store.base import ArticleFilter, StoredSignature, StoreStats
+from storyline.store.lock import Notice, WriterLock, print_notice
 from storyline.store.migrations import migrate
 
 _ARTICLE_COLUMNS = (
@@ -36,10 +40,17 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore:
+class SQLiteStore(_follow.FollowMethods):
     """The default store: a single SQLite file (or memory, for tests)."""
 
-    def __init__(self, path: str | Path = "storyline.db", *, memory: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path = "storyline.db",
+        *,
+        memory: bool = False,
+        notice: Notice = print_notice,
+    ) -> None:
+        """``notice`` receives the line a writer says when it waits for another."""
         self.path = ":memory:" if memory else str(path)
         if not memory:
             parent = Path(self.path).expanduser().resolve().parent
@@ -62,20 +73,23 @@ class SQLiteStore:
                 f"cannot open the store {self.path!r}: {exc}; is it a storyline database?"
             ) from None
         self._write_lock = threading.Lock()
-        self._exclusive: dict[str, threading.RLock] = {}
+        self._writer = WriterLock(None if memory else self.path + ".lock", notice)
 
     # --- plumbing ----------------------------------------------------------------------
 
     def close(self) -> None:
         self._conn.close()
 
+    def exclusive(self, purpose: str) -> contextlib.AbstractContextManager[None]:
+        """Hold the writer lock (a ``flock`` on ``<db>.lock``) for one writing pass."""
+        return self._writer.hold(purpose)
+
     @contextmanager
-    def exclusive(self, purpose: str) -> Iterator[None]:
-        """One holder of ``purpose`` at a time among the users of this store object
-        (SQLite has one writer anyway; each write is its own transaction)."""
-        lock = self._exclusive.setdefault(purpose, threading.RLock())
-        with lock:
-            yield
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        yield self._conn
+
+    def _writing(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return self._write()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -144,7 +158,7 @@ class SQLiteStore:
                 conn.execute(
                     f"INSERT INTO articles ({_ARTICLE_COLUMNS}, seq, ingested_at) "
                     "VALUES (" + ",".join("?" * 26) + ")",
-                    (*_article_row(article), seq, now),
+                    (*_safe_row(_article_row(article)), seq, now),
                 )
                 conn.execute(
                     "INSERT INTO fingerprints(article_id, signature) VALUES (?, ?)",
@@ -309,7 +323,7 @@ class SQLiteStore:
     def start_run(self, command: str) -> int:
         with self._write() as conn:
             cursor = conn.execute(
-                "INSERT INTO runs(command, started_at) VALUES (?, ?)", (command, _now())
+                "INSERT INTO runs(command, started_at) VALUES (?, ?)", (safe_text(command), _now())
             )
             return int(cursor.lastrowid or 0)
 
@@ -335,7 +349,7 @@ class SQLiteStore:
         with self._write() as conn:
             conn.executemany(
                 "INSERT INTO rejections(run_id, origin, reason) VALUES (?, ?, ?)",
-                [(run_id, r.origin, r.reason) for r in rejections],
+                [(run_id, safe_text(r.origin), safe_text(r.reason)) for r in rejections],
             )
 
     def rejections(self, run_id: int | None = None) -> Sequence[Rejection]:
@@ -361,6 +375,12 @@ class SQLiteStore:
             "SELECT format, COUNT(*) FROM articles GROUP BY format ORDER BY COUNT(*) DESC"
         ).fetchall()
         rejections = conn.execute("SELECT COUNT(*) FROM rejections").fetchone()[0]
+        enriched, placed, pending = conn.execute(
+            "SELECT COUNT(e.article_id), COUNT(p.article_id), "
+            "COALESCE(SUM(e.article_id IS NULL OR p.article_id IS NULL), 0) FROM articles a "
+            "LEFT JOIN enrichments e ON e.article_id = a.id "
+            "LEFT JOIN placements p ON p.article_id = a.id"
+        ).fetchone()
         runs = conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
         return StoreStats(
             articles=int(row[0]),
@@ -373,6 +393,9 @@ class SQLiteStore:
             runs=int(runs),
             by_source=tuple((str(s), int(n)) for s, n in by_source),
             by_format=tuple((str(f), int(n)) for f, n in by_format),
+            enriched=int(enriched),
+            placed=int(placed),
+            pending=int(pending),
         )
 
 
@@ -385,6 +408,11 @@ def _relink(conn: sqlite3.Connection, old_original: str, new_original: str, kind
         "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ? AND id != ?",
         (new_original, old_original, new_original),
     )
+
+
+def _safe_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``row`` with lone surrogates replaced in its strings (they cannot be encoded)."""
+    return tuple(safe_text(v) if isinstance(v, str) else v for v in row)
 
 
 def _article_row(article: Article) -> tuple[Any, ...]:

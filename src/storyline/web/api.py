@@ -50,6 +50,23 @@ def clusters_json(
     ]
 
 
+@router.get("")
+def index(request: Request) -> dict[str, Any]:
+    """What the API offers: its routes and where the OpenAPI schema is."""
+    from storyline import __version__
+
+    paths = request.app.openapi().get("paths", {})
+    routes = sorted(
+        f"{method.upper()} {path}" for path, methods in paths.items() for method in methods
+    )
+    return {
+        "name": "storyline",
+        "version": __version__,
+        "openapi": "/api/openapi.json",
+        "routes": routes,
+    }
+
+
 @router.get("/articles")
 def articles(
     store: StoreDep,
@@ -116,6 +133,15 @@ def story_compare(store: StoreDep, story_id: str) -> dict[str, Any]:
 def story_summary(store: StoreDep, story_id: str) -> dict[str, Any]:
     result = service.summary(store, Selection(story=story_id))
     return {**asdict(result), "text": result.text}
+
+
+@router.get("/updates")
+def updates(
+    store: StoreDep, since: str | None = None, story: str | None = None, limit: Limit = 100
+) -> dict[str, Any]:
+    """What is new in the watched stories (``storyline updates``), each update cited."""
+    found = service.list_updates(store, since=since, story=story, limit=limit)
+    return {"items": [asdict(u) for u in found]}
 
 
 @router.get("/events/{event_id}")

@@ -7,12 +7,13 @@ of the story), so their view is cached per story and rebuilt whenever the story'
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,18 +21,22 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from storyline import service
+from storyline.display import id_key
 from storyline.errors import StorylineError
-from storyline.models import Article
+from storyline.models import Article, UpdateCitation
 from storyline.narrate.export_sources import safe_url
 from storyline.narrate.timeline import CitedSentence
+from storyline.service.common import now_iso
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
 from storyline.web import render
 from storyline.web.deps import store_dependency
-from storyline.web.search import entity_page, search_articles
+from storyline.web.search import count_articles, entity_page, search_articles, snippet
 from storyline.web.story_view import story_view
 
 router = APIRouter(include_in_schema=False)
+_PAGE_SIZE = 50
+_COUNT_CAP = 5000  # matches counted at most (a total past it shows as "5,000+")
 StoreDep = Annotated[Store, Depends(store_dependency)]
 T = TypeVar("T")
 
@@ -62,6 +67,12 @@ def article_url(article_id: str) -> str:
     return "/articles/" + quote(article_id, safe="/")
 
 
+def mark_url(citation: UpdateCitation) -> str:
+    """Link to the cited span of an update."""
+    span = f"{citation.start}-{citation.end}"
+    return f"{article_url(citation.article_id)}?mark={span}#c{span}"
+
+
 def cite_url(sentence: CitedSentence) -> str:
     """Link to the cited span of an article; the page marks it and scrolls to it."""
     span = f"{sentence.start}-{sentence.end}"
@@ -81,6 +92,7 @@ def templates() -> Jinja2Templates:
         article_url=article_url,
         cite_url=cite_url,
         entity_url=entity_url,
+        mark_url=mark_url,
         safe_url=safe_url,
         title_of=Article.headline,
     )
@@ -111,20 +123,29 @@ def _cached_row(cache: StoryCache, store: Store, row: ClusterRow) -> dict[str, A
     return cache.get(("list", *_signature(row)), lambda: _story_row(store, row))
 
 
+_STORY_ORDERS = {
+    # last day first (then the larger, then the lower id)
+    "recent": lambda r: (not r.end, _negated(r.end or ""), -r.articles, id_key(r.id)),
+    "size": lambda r: (-r.articles, -r.events, id_key(r.id)),
+}
+
+
+def _negated(day: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in day)
+
+
 @router.get("/", response_class=HTMLResponse)
-def story_list(request: Request, store: StoreDep) -> HTMLResponse:
+def story_list(request: Request, store: StoreDep, sort: str = "recent") -> HTMLResponse:
     cache: StoryCache = request.app.state.story_cache
-    rows = sorted(
-        service.list_stories(store, limit=None),
-        key=lambda r: (r.end or "", r.articles, r.id),
-        reverse=True,
-    )[:100]
+    order = sort if sort in _STORY_ORDERS else "recent"
+    rows = sorted(service.list_stories(store, limit=None), key=_STORY_ORDERS[order])[:100]
     items = [_cached_row(cache, store, r) for r in rows]
-    return _page(request, "stories.html", {"items": items, "stats": service.store_stats(store)})
+    context = {"items": items, "stats": service.store_stats(store), "sort": order}
+    return _page(request, "stories.html", context)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story(request: Request, store: StoreDep, story_id: str) -> Response:
+def story(request: Request, store: StoreDep, story_id: str, since: str | None = None) -> Response:
     row = service.get_cluster(store, "story", story_id)
     if row.id != story_id:  # merged into another story: its old links lead there
         return RedirectResponse(f"/stories/{quote(row.id, safe='')}", status_code=301)
@@ -134,7 +155,38 @@ def story(request: Request, store: StoreDep, story_id: str) -> Response:
     def build() -> str:
         return engine.get_template("story.html").render(v=story_view(store, row))
 
-    return HTMLResponse(cache.get(("story", *_signature(row)), build))
+    page = cache.get(("story", *_signature(row)), build)
+    cookie = "seen_" + re.sub(r"[^A-Za-z0-9_-]", "_", row.id)
+    new_since = _new_since(request, store, row.id, since or request.cookies.get(cookie))
+    response = HTMLResponse(page.replace(_NEW_SINCE_MARK, new_since, 1))
+    response.set_cookie(cookie, now_iso(), max_age=400 * 86400, httponly=True, samesite="lax")
+    return response
+
+
+_NEW_SINCE_MARK = "<!--storyline:new-since-->"
+
+
+def _new_since(request: Request, store: Store, story_id: str, since: str | None) -> str:
+    """The "new since your last visit" block: updates recorded after ``since`` (the
+    ``since`` query parameter, else the time of the last visit, kept in a cookie)."""
+    try:
+        found = service.list_updates(store, since=since, story=story_id, limit=100)
+    except StorylineError:
+        since, found = None, service.list_updates(store, story=story_id, limit=100)
+    if not found and since is None:
+        return ""
+    engine: Jinja2Templates = request.app.state.templates
+    return engine.get_template("new_since.html").render(updates=found, since=since)
+
+
+@router.get("/stories/{story_id}/feed.atom")
+def story_feed(request: Request, store: StoreDep, story_id: str) -> Response:
+    """The story's Atom feed (one entry per event), linking back to this server."""
+    resolved = store.resolve_story(story_id)
+    if resolved is not None and resolved != story_id:
+        return RedirectResponse(f"/stories/{quote(resolved, safe='')}/feed.atom", status_code=301)
+    body = service.story_feed(store, story_id, base_url=str(request.base_url))
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
@@ -175,19 +227,37 @@ def search(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
     asked = any((q, entity, source, since, until))
-    found = (
-        search_articles(
-            store,
-            q or None,
-            entity or None,
-            source or None,
-            service.parse_date_option(since or None, "since"),
-            service.parse_date_option(until or None, "until"),
-            50,
-            offset,
-        )
-        if asked
-        else []
-    )
     form = {"q": q, "entity": entity, "source": source, "since": since, "until": until}
-    return _page(request, "search.html", {"items": found, "form": form, "asked": asked})
+    if not asked:
+        return _page(request, "search.html", {"items": [], "form": form, "asked": False})
+    args = (
+        store,
+        q or None,
+        entity or None,
+        source or None,
+        service.parse_date_option(since or None, "since"),
+        service.parse_date_option(until or None, "until"),
+    )
+    found = search_articles(*args, _PAGE_SIZE, offset)
+    total = count_articles(*args, cap=_COUNT_CAP)
+    items = [(a, snippet(a, q or "")) for a in found]
+    query = {k: v for k, v in form.items() if v}
+    pages = {
+        "previous": urlencode({**query, "offset": max(0, offset - _PAGE_SIZE)})
+        if offset > 0
+        else None,
+        "next": urlencode({**query, "offset": offset + _PAGE_SIZE})
+        if offset + _PAGE_SIZE < total
+        else None,
+    }
+    context = {
+        "items": items,
+        "form": form,
+        "asked": True,
+        "total": total,
+        "capped": total >= _COUNT_CAP,
+        "first": offset + 1,
+        "last": offset + len(found),
+        "pages": pages,
+    }
+    return _page(request, "search.html", context)

@@ -16,7 +16,15 @@ from storyline.models import Article, Entity, Quote
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
 
-__all__ = ["EntityPage", "entity_page", "find_entity", "search_articles"]
+__all__ = [
+    "EntityPage",
+    "Snippet",
+    "count_articles",
+    "entity_page",
+    "find_entity",
+    "search_articles",
+    "snippet",
+]
 
 _CANDIDATES = 500
 
@@ -73,6 +81,55 @@ def search_articles(
         and _mentions(store, a, found.key)
     ]
     return kept[offset : offset + limit]
+
+
+def count_articles(
+    store: Store,
+    query: str | None,
+    entity: str | None,
+    source: str | None,
+    since: str | None,
+    until: str | None,
+    *,
+    cap: int,
+) -> int:
+    """How many articles :func:`search_articles` finds, counted up to ``cap``."""
+    return len(search_articles(store, query, entity, source, since, until, cap))
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A piece of an article around the first hit of the query: text before, the hit,
+    text after (plain text: the template escapes each part)."""
+
+    before: str
+    hit: str
+    after: str
+
+
+def snippet(article: Article, query: str, width: int = 90) -> Snippet | None:
+    """The text around the first case-insensitive hit of ``query`` in ``article``."""
+    wanted = query.strip().lower()
+    if not wanted:
+        return None
+    at = article.text.lower().find(wanted)
+    if at < 0:
+        return None
+    start, end = max(0, at - width), min(len(article.text), at + len(wanted) + width)
+    if start > 0 and " " in article.text[start:at]:
+        start = article.text.index(" ", start) + 1
+    if end < len(article.text) and " " in article.text[at + len(wanted) : end]:
+        end = article.text.rindex(" ", 0, end)
+    before = ("…" if start > 0 else "") + " ".join(article.text[start:at].split())
+    after = " ".join(article.text[at + len(wanted) : end].split())
+    hit = article.text[at : at + len(wanted)]
+    return Snippet(
+        before + (" " if article.text[at - 1 : at].isspace() else ""),
+        hit,
+        (" " if article.text[at + len(wanted) : at + len(wanted) + 1].isspace() else "")
+        + after
+        + ("…" if end < len(article.text) else ""),
+    )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import TypeVar
 from markupsafe import Markup
 
 from storyline import service
+from storyline.display import UNKNOWN_SOURCE
 from storyline.errors import InputError
 from storyline.models import Article, Figure, Quote
 from storyline.narrate.compare import Comparison, Report
@@ -52,6 +53,7 @@ class StoryView:
     places: Sequence[tuple[str, str, int]]
     entities: Sequence[tuple[str, str, int]] = ()  # top entities: key, name, articles
     problems: Sequence[str] = field(default_factory=tuple)
+    legend: Sequence[tuple[str, str]] = ()  # (outlet, colour) of the timeline's dots
 
 
 def _attempt(build: Callable[[], T], problems: list[str]) -> T | None:
@@ -85,10 +87,16 @@ def story_view(store: Store, row: ClusterRow) -> StoryView:
     summary = _attempt(lambda: service.summary(store, selection), problems)
     timeline = _attempt(lambda: service.timeline(store, selection), problems)
     comparison = _attempt(lambda: service.compare(store, selection), problems)
-    outlets = sorted({a.source or "unknown outlet" for a in articles})
+    outlets = sorted({a.source or UNKNOWN_SOURCE for a in articles})
     colours = {o: _PALETTE[i % len(_PALETTE)] for i, o in enumerate(outlets)}
     # timeline_svg escapes every piece of text it draws (storyline.narrate.export_html).
     svg = Markup(timeline_svg(timeline, colours)) if timeline is not None else None
+    drawn = {
+        e.sentences[0].source or UNKNOWN_SOURCE
+        for e in (timeline.entries if timeline is not None else ())
+        if e.sentences
+    }
+    legend = [(outlet, colour) for outlet, colour in colours.items() if outlet in drawn]
     quotes: list[tuple[Article, Quote]] = []
     figures: list[tuple[Article, Figure]] = []
     places: Counter[tuple[str, str]] = Counter()
@@ -113,4 +121,5 @@ def story_view(store: Store, row: ClusterRow) -> StoryView:
         places=[(name, country, n) for (name, country), n in places.most_common(_MAX_ITEMS)],
         entities=detail.profile.entities,
         problems=tuple(dict.fromkeys(problems)),
+        legend=legend,
     )

@@ -131,12 +131,18 @@ def _full_names(
 ) -> dict[str, list[tuple[int, str]]]:
     """Cluster full person names; return surname -> [(mention index, key)] of full mentions."""
     clusters: list[tuple[PersonName, list[int]]] = []
-    for i, m in enumerate(ordered):
-        parts = person_parts(norms[i]) if m.label == "PERSON" else None
+    found = [
+        person_parts(n) if m.label == "PERSON" else None
+        for m, n in zip(ordered, norms, strict=True)
+    ]
+    # first names of the article's people: a middle name that is one of them is evidence
+    # of two people run together ("Paris Michael Katherine Jackson"), see ``compatible``
+    firsts = frozenset(p.first for p in found if p is not None and not p.middle)
+    for i, parts in enumerate(found):
         if parts is None:
             continue
         for name, members in clusters:
-            if compatible(name, parts):
+            if compatible(name, parts, firsts):
                 members.append(i)
                 break
         else:

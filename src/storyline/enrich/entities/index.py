@@ -47,9 +47,14 @@ def person_parts(norm: str) -> PersonName | None:
     return PersonName(words[0], tuple(words[1:-1]), strip_particle(words[-1]), suffix)
 
 
-def compatible(a: PersonName, b: PersonName) -> bool:
-    """Same person? Same surname and suffix, first names and middle initials agree."""
+def compatible(a: PersonName, b: PersonName, firsts: frozenset[str] = frozenset()) -> bool:
+    """Same person? Same surname and suffix, first names and middle initials agree, and
+    a middle name only one of them has is not the first name of another person of that
+    surname (``firsts``): "Paris Michael Katherine Jackson" is not Michael Jackson when a
+    Katherine Jackson is known."""
     if a.surname != b.surname or a.suffix != b.suffix:
+        return False
+    if bool(a.middle) != bool(b.middle) and any(w in firsts for w in (*a.middle, *b.middle)):
         return False
     if a.first != b.first and not (
         (len(a.first) == 1 or len(b.first) == 1) and a.first[:1] == b.first[:1]
@@ -96,6 +101,13 @@ class EntityIndex:
             return self._match_person(entity)
         if entity.key in self._entities:
             return entity.key
+        if entity.type == "other":
+            # a one-word "person" stored before an article wrote the word in lower case:
+            # that evidence retypes it ("Propofol", later "propofol")
+            word = self._entities.get("person:" + normalize_name(entity.name))
+            if word is not None and person_parts(normalize_name(word.name)) is None:
+                self._entities[word.key] = replace(word, type="other")
+                return word.key
         if entity.type == "organisation":
             acronym = entity.name.replace(".", "")
             if acronym.isupper() and acronym.isalpha():
@@ -107,6 +119,9 @@ class EntityIndex:
         norm = normalize_name(entity.name)
         parts = person_parts(norm)
         if parts is None:
+            common = self._entities.get("other:" + norm)
+            if common is not None:
+                return common.key  # the store saw the word in lower case: not a name
             known = self._full_names.get(strip_particle(norm), [])
             if len({key for _name, key in known}) == 1:
                 return known[0][1]
@@ -114,7 +129,8 @@ class EntityIndex:
         if entity.key in self._entities:
             return entity.key
         known = self._full_names.get(parts.surname, [])
-        keys = {key for name, key in known if compatible(name, parts)}
+        firsts = frozenset(name.first for name, _ in known if not name.middle)
+        keys = {key for name, key in known if compatible(name, parts, firsts)}
         return keys.pop() if len(keys) == 1 else None
 
     def _add(self, entity: Entity) -> None:

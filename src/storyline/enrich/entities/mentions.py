@@ -28,26 +28,33 @@ NON_ENTITY_LABELS: frozenset[str] = frozenset(
 _POSSESSIVES = frozenset({"'s", "’s", "'", "’", "s'", "s’"})
 _DETERMINERS = frozenset({"the", "a", "an"})
 _MAX_TITLE_TOKENS = 8
+# No name is this long; longer "entities" come from hostile text (a letter followed by
+# thousands of combining marks) and would cost every later step dearly.
+MAX_MENTION_CHARS = 200
 _HYPHEN = re.compile(r"-")
+# Penn Treebank bracket and quote tokens and spans without a letter: tokenisation debris
+_DEBRIS = re.compile(r"-[LR][RSC]B-|``|''|^[^A-Za-z]*$")
 _PARTICLES = frozenset("al el bin ibn van von de da del der di du la le dos das ter ten".split())
 
 
 def find_mentions(doc: Doc) -> tuple[Mention, ...]:
     """Named-entity mentions of ``doc`` with titles split off as attributes.
 
-    Dates, times and numbers are left out. Spans lose leading determiners, trailing
+    Dates, times and numbers are left out, and so are spans over ``MAX_MENTION_CHARS``
+    characters. Spans lose leading determiners, trailing
     possessives, quotes and punctuation, and anything after a line break; a person span
     loses its leading titles ("President", "Foreign Minister", "Mr."), which become the
     mention's attribute together with the title words written just before it.
     ``entity`` stays empty: :func:`storyline.enrich.entities.canonical.canonicalize` fills it.
     """
     full_text = doc.text  # built on each access: read it once
+    lowercase = {t.text for t in doc if t.text.islower()}
     mentions: list[Mention] = []
     title_spans: list[tuple[int, int]] = []
     plural_title_end: dict[int, str] = {}  # token end of a person -> its plural title
     for ent in doc.ents:
         label = str(ent.label_)
-        if label in NON_ENTITY_LABELS:
+        if label in NON_ENTITY_LABELS or ent.end_char - ent.start_char > MAX_MENTION_CHARS:
             continue
         bounds = _trim(doc, ent.start, ent.end, label == "PERSON")
         if bounds is None:
@@ -67,8 +74,14 @@ def find_mentions(doc: Doc) -> tuple[Mention, ...]:
         char_start = doc[start].idx
         char_end = doc[end - 1].idx + len(doc[end - 1].text)
         text = full_text[char_start:char_end]
-        if not any(c.isupper() for c in text):
+        if not any(c.isupper() for c in text) or _DEBRIS.search(text):
             continue
+        if (
+            label == "PERSON"
+            and end - start == 1
+            and not _named_like_a_person(doc, start, lowercase)
+        ):
+            label = "MISC"  # a common noun capitalised: "Propofol killed him" (type other)
         if label in {"NORP", "GPE"} and "-" in text:
             parts = _split_compound(text, char_start)
             if parts:
@@ -76,6 +89,12 @@ def find_mentions(doc: Doc) -> tuple[Mention, ...]:
                 continue
         mentions.append(Mention(char_start, char_end, text, label, "", attributes))
     return tuple(m for m in mentions if not _inside_title(m, title_spans))
+
+
+def _named_like_a_person(doc: Doc, start: int, lowercase: set[str]) -> bool:
+    """A one-word PERSON span that the text also writes in lower case ("Propofol ...",
+    later "a dose of propofol") is a common noun, not a name."""
+    return doc[start].text.lower() not in lowercase
 
 
 def _trim(doc: Doc, start: int, end: int, person: bool) -> tuple[int, int] | None:
