@@ -40,10 +40,12 @@ class PostgresServer:
 
     def __init__(self, bindir: Path, *, durable: bool = False) -> None:
         self.bindir = bindir
-        self.root = Path(tempfile.mkdtemp(prefix="storyline-pg-"))
+        self._as_root = os.geteuid() == 0
+        # as root the server user must reach the folder: /tmp rather than a private TMPDIR
+        where = "/tmp" if self._as_root and Path("/tmp").is_dir() else None
+        self.root = Path(tempfile.mkdtemp(prefix="storyline-pg-", dir=where))
         self.data = self.root / "data"
         self.socket_dir = self.root
-        self._as_root = os.geteuid() == 0
         if self._as_root:
             shutil.chown(self.root, "postgres", "postgres")
         self._run(

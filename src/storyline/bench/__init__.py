@@ -26,6 +26,7 @@ TASKS: tuple[str, ...] = (
     "similarity",
     "scaling",
     "web",
+    "dask",
     "follow",
 )
 

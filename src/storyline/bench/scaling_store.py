@@ -6,7 +6,8 @@ The stored articles are the replayed stream itself (:mod:`storyline.bench.scalin
 copy ``k`` of an article gets the id ``ID~k`` and its publication date moved by the same
 ``k`` × (the set's span + a pause) days as its clustering features, and its text a term
 substitution: every capitalised word gets a copy suffix (``Kerry`` -> ``Kerry-k``: other
-people and places) and every fifth word is swapped with its neighbour, so that no copy
+people and places) and a fifth of its words (drawn from the copy
+number) are swapped with their neighbour, so that no copy
 is a near-duplicate of another and ingest does its full work (read, clean, fingerprint,
 dedupe lookups, store) on each. The articles are ingested through ``service.ingest``
 with ``enrich.on_ingest`` off (the throughput figure is ingest without enrichment); then
@@ -19,6 +20,7 @@ as in ``storyline bench web``.
 from __future__ import annotations
 
 import json
+import random
 import statistics
 import sys
 import tempfile
@@ -49,15 +51,18 @@ class Placed:
 
 
 def copy_text(text: str, copy: int) -> str:
-    """Copy ``copy`` of an article's text: names suffixed, every fifth word swapped."""
+    """Copy ``copy`` of an article's text: names suffixed, a fifth of the words swapped
+    with their neighbour (places drawn from the copy number)."""
     if copy == 0:
         return text
     words = text.split(" ")
     for i, word in enumerate(words):
         if word[:1].isupper() and word[1:2].islower():
             words[i] = f"{word}-{copy}"
-    for i in range(copy % 5, len(words) - 1, 5):
-        words[i], words[i + 1] = words[i + 1], words[i]
+    rng = random.Random(copy)  # the same copy number swaps the same places in every article
+    for i in range(len(words) - 1):
+        if rng.random() < 0.2:
+            words[i], words[i + 1] = words[i + 1], words[i]
     return " ".join(words)
 
 

@@ -125,7 +125,9 @@ def _main(
     db: Annotated[
         str | None,
         typer.Option(
-            "--db", help="Store file (setting `db`, env STORYLINE_DB).", show_default=False
+            "--db",
+            help="Store file, or a postgresql:// URL (setting `db`, env STORYLINE_DB).",
+            show_default=False,
         ),
     ] = None,
     config: Annotated[

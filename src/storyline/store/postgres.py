@@ -83,6 +83,7 @@ class PostgresStore(_follow.FollowMethods, RunMethods):
             open=True,
             name="storyline",
             configure=configure,
+            kwargs={"autocommit": True},
         )
 
     # --- plumbing ----------------------------------------------------------------------
@@ -92,7 +93,8 @@ class PostgresStore(_follow.FollowMethods, RunMethods):
 
     @contextmanager
     def _conn(self) -> Iterator[Any]:
-        """A pooled connection for one transaction (committed at the end of the block)."""
+        """A pooled connection in autocommit mode, for reads: one round trip a statement,
+        no BEGIN and COMMIT around it (each statement sees the committed store)."""
         with self._pool.connection() as conn:
             yield conn
 
@@ -100,7 +102,14 @@ class PostgresStore(_follow.FollowMethods, RunMethods):
         return self._conn()
 
     def _writing(self) -> AbstractContextManager[Any]:
-        return self._conn()
+        return self._write()
+
+    @contextmanager
+    def _write(self) -> Iterator[Any]:
+        """A pooled connection inside one transaction (committed at the end of the block,
+        rolled back on an error)."""
+        with self._pool.connection() as conn, conn.transaction():
+            yield conn
 
     @contextmanager
     def exclusive(self, purpose: str) -> Iterator[None]:
@@ -108,15 +117,11 @@ class PostgresStore(_follow.FollowMethods, RunMethods):
         time across every process and machine using this database."""
         key = _lock_key(purpose)
         with self._pool.connection() as conn:
-            conn.autocommit = True
+            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
             try:
-                conn.execute("SELECT pg_advisory_lock(%s)", (key,))
-                try:
-                    yield
-                finally:
-                    conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+                yield
             finally:
-                conn.autocommit = False
+                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
     # --- articles ----------------------------------------------------------------------
 
@@ -141,11 +146,14 @@ class PostgresStore(_follow.FollowMethods, RunMethods):
         if not keys:
             return []
         with self._conn() as conn:
+            # the ids first (an ARRAY init-plan), then the articles by primary key: the
+            # plan stays two index lookups even while a bulk ingest runs ahead of the
+            # planner's statistics, in one round trip
             rows = conn.execute(
                 "SELECT a.id, a.published, f.signature FROM articles a "
                 "JOIN fingerprints f ON f.article_id = a.id "
-                "WHERE a.id IN (SELECT article_id FROM bands WHERE key = ANY(%s)) "
-                "AND a.duplicate_of IS NULL ORDER BY a.seq",
+                "WHERE a.id = ANY(ARRAY(SELECT DISTINCT article_id FROM bands "
+                "WHERE key = ANY(%s))) AND a.duplicate_of IS NULL ORDER BY a.seq",
                 (list(keys),),
             )
             return [StoredSignature(row[0], row[1], bytes(row[2])) for row in rows]
@@ -159,7 +167,7 @@ class PostgresStore(_follow.FollowMethods, RunMethods):
             return
         now = _now()
         marks = ", ".join(["%s"] * 25)
-        with self._conn() as conn, conn.cursor() as cur:
+        with self._write() as conn, conn.cursor() as cur:
             inserted: set[str] = set()
             if items:
                 cur.executemany(
@@ -187,13 +195,13 @@ class PostgresStore(_follow.FollowMethods, RunMethods):
                 _relink(cur, old_original, new_original, kind)
 
     def relink_duplicates(self, old_original: str, new_original: str, kind: str) -> None:
-        with self._conn() as conn:
+        with self._write() as conn:
             _relink(conn, old_original, new_original, kind)
 
     def fill_metadata(
         self, article_id: str, *, published: str | None = None, source: str | None = None
     ) -> None:
-        with self._conn() as conn:
+        with self._write() as conn:
             conn.execute(
                 "UPDATE articles SET published = COALESCE(published, %s), "
                 "source = COALESCE(source, %s) WHERE id = %s",
@@ -262,7 +270,7 @@ class PostgresStore(_follow.FollowMethods, RunMethods):
     def save_enrichments(self, items: Sequence[Enrichment], entities: Sequence[Entity]) -> None:
         if not items and not entities:
             return
-        with self._conn() as conn:
+        with self._write() as conn:
             _q.save_enrichments(conn, items, entities)
 
     def get_enrichment(self, article_id: str) -> Enrichment | None:
@@ -299,7 +307,7 @@ class PostgresStore(_follow.FollowMethods, RunMethods):
         dropped: Sequence[str] = (),
         redirects: Sequence[tuple[str, str]] = (),
     ) -> None:
-        with self._conn() as conn:
+        with self._write() as conn:
             touched = _q.save_clusters(conn, placements, events, state, producer)
             _q.drop_events(conn, dropped)
             _q.recount(conn, sorted(touched))
@@ -343,11 +351,11 @@ class PostgresStore(_follow.FollowMethods, RunMethods):
             return {row[0]: row[1] for row in rows}
 
     def reset_clusters(self) -> None:
-        with self._conn() as conn:
+        with self._write() as conn:
             _q.reset(conn)
 
     def log_clusters(self, lines: Sequence[str]) -> None:
-        with self._conn() as conn:
+        with self._write() as conn:
             _q.log_lines(conn, lines)
 
     def stats(self) -> StoreStats:
