@@ -225,6 +225,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX updates_story ON updates(story_id, at)
         """,
     ),
+    Migration(
+        7,
+        "a trigram full-text index of article titles and texts (substring search)",
+        """
+        CREATE INDEX articles_seq ON articles(seq);
+        CREATE VIRTUAL TABLE article_text USING fts5(
+            title, text, content='', tokenize='trigram'
+        );
+        INSERT INTO article_text(rowid, title, text)
+            SELECT seq, COALESCE(title, ''), text FROM articles
+        """,
+    ),
 )
 
 

@@ -28,7 +28,7 @@ from storyline.service.narrating import Selection
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
 from storyline.web.cache import StoryCache, signature
-from storyline.web.deps import error_body, setting_or, store_dependency
+from storyline.web.deps import error_body, setting_or, store_dependency, story_row
 from storyline.web.search import search_articles
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -112,7 +112,7 @@ def stories(store: StoreDep, limit: Limit = 50) -> dict[str, Any]:
 def story(request: Request, store: StoreDep, story_id: str) -> dict[str, Any]:
     """A story with its events and the ids of its articles (cached until the story's row
     changes, one build per story at a time)."""
-    row = service.get_cluster(store, "story", story_id)
+    row = story_row(request, store, story_id)
 
     def build() -> dict[str, Any]:
         (data,) = clusters_json(store, "story", [row], with_ids=True)

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from storyline.errors import InputError, NotFoundError, StorylineError
 from storyline.settings import Settings
 from storyline.web import api, pages
-from storyline.web.cache import StoryCache
+from storyline.web.cache import StoreVersions, StoryCache
 from storyline.web.deps import StorePool, error_body
 
 __all__ = ["CSP", "create_app"]
@@ -100,6 +100,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.pool = StorePool(settings)
     app.state.templates = pages.templates()
     app.state.story_cache = StoryCache()
+    app.state.versions = StoreVersions()
 
     @app.middleware("http")
     async def _security_headers(

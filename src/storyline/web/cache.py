@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
 
 T = TypeVar("T")
@@ -78,3 +79,33 @@ class StoryCache:
                         self._items.popitem(last=False)
             flight.done.set()
         return value
+
+
+class StoreVersions:
+    """The store's generation as this server process sees it: a number that moves on
+    whenever anything was committed to the store (by a request, the CLI or another
+    process), so views keyed by it are never served stale and nothing is invalidated
+    by hand.
+
+    Each store object (one SQLite connection of the pool, or the PostgreSQL store) has a
+    cheap change token (``Store.change_token``); when a store's token differs from the one
+    it gave last, or the store is new, the generation moves on. A view built under
+    generation ``g`` read the store no earlier than when ``g`` began, and a request that
+    follows a commit sees a generation that began after that commit.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: dict[int, object] = {}
+        self._generation = 0
+
+    def current(self, store: Store) -> int:
+        token = store.change_token()
+        with self._lock:
+            if self._seen.get(id(store), _UNSEEN) != token:
+                self._seen[id(store)] = token
+                self._generation += 1
+            return self._generation
+
+
+_UNSEEN = object()

@@ -16,8 +16,10 @@ from storyline import service
 from storyline.errors import SettingsError
 from storyline.settings import Settings
 from storyline.store.base import Store
+from storyline.store.clusters import ClusterRow
+from storyline.web.cache import StoreVersions, StoryCache
 
-__all__ = ["StorePool", "error_body", "setting_or", "store_dependency"]
+__all__ = ["StorePool", "error_body", "setting_or", "store_dependency", "story_row"]
 
 
 def setting_or(settings: Settings, name: str, default: Any) -> Any:
@@ -71,6 +73,16 @@ def store_dependency(request: Request) -> Iterator[Store]:
         yield store
     finally:
         pool.release(store)
+
+
+def story_row(request: Request, store: Store, story_id: str) -> ClusterRow:
+    """The story's row (followed through merges), read once per store generation."""
+    cache: StoryCache = request.app.state.story_cache
+    versions: StoreVersions = request.app.state.versions
+    return cache.get(
+        ("story-row", versions.current(store), story_id),
+        lambda: service.get_cluster(store, "story", story_id),
+    )
 
 
 def error_body(kind: str, message: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ of the story), so their view is cached per story and rebuilt whenever the story'
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode
@@ -28,7 +29,7 @@ from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
 from storyline.web import render
 from storyline.web.cache import StoryCache, signature
-from storyline.web.deps import store_dependency
+from storyline.web.deps import store_dependency, story_row
 from storyline.web.search import count_articles, entity_page, search_articles, snippet
 from storyline.web.story_view import story_view
 
@@ -80,6 +81,20 @@ def _page(request: Request, name: str, context: dict[str, Any]) -> HTMLResponse:
     return engine.TemplateResponse(request, name, context)
 
 
+def _cached_page(
+    request: Request, store: Store, key: tuple[Any, ...], name: str, context: Callable[[], Any]
+) -> HTMLResponse:
+    """The page rendered once per store generation (and ``key``): a page read many times
+    between writes costs a version check and a dictionary lookup."""
+    cache: StoryCache = request.app.state.story_cache
+    engine: Jinja2Templates = request.app.state.templates
+    generation = request.app.state.versions.current(store)
+    page = cache.get(
+        ("page", name, generation, *key), lambda: engine.get_template(name).render(context())
+    )
+    return HTMLResponse(page)
+
+
 def _story_row(store: Store, row: ClusterRow) -> dict[str, Any]:
     events = service.list_events(store, story=row.id, limit=None)
     profile = service.cluster_profiles(store, "story", [row], top=3)[row.id]
@@ -110,18 +125,21 @@ def _negated(day: str) -> tuple[int, ...]:
 def story_list(request: Request, store: StoreDep, sort: str = "recent") -> HTMLResponse:
     cache: StoryCache = request.app.state.story_cache
     order = sort if sort in _STORY_ORDERS else "recent"
-    rows = sorted(service.list_stories(store, limit=None), key=_STORY_ORDERS[order])[:100]
-    items = [_cached_row(cache, store, r) for r in rows]
-    context = {"items": items, "stats": service.store_stats(store), "sort": order}
-    return _page(request, "stories.html", context)
+
+    def context() -> dict[str, Any]:
+        rows = sorted(service.list_stories(store, limit=None), key=_STORY_ORDERS[order])[:100]
+        items = [_cached_row(cache, store, r) for r in rows]
+        return {"items": items, "stats": service.store_stats(store), "sort": order}
+
+    return _cached_page(request, store, (order,), "stories.html", context)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story(request: Request, store: StoreDep, story_id: str, since: str | None = None) -> Response:
-    row = service.get_cluster(store, "story", story_id)
+    cache: StoryCache = request.app.state.story_cache
+    row = story_row(request, store, story_id)
     if row.id != story_id:  # merged into another story: its old links lead there
         return RedirectResponse(f"/stories/{quote(row.id, safe='')}", status_code=301)
-    cache: StoryCache = request.app.state.story_cache
     engine: Jinja2Templates = request.app.state.templates
 
     def build() -> str:
@@ -165,21 +183,24 @@ def story_feed(request: Request, store: StoreDep, story_id: str) -> Response:
 def article(
     request: Request, store: StoreDep, article_id: str, mark: str | None = None
 ) -> HTMLResponse:
-    item = service.get_article(store, article_id)
-    enrichment = service.get_enrichment(store, article_id)
-    span = render.parse_mark(mark, len(item.text))
-    try:
-        placement = service.why(store, article_id)
-    except StorylineError:
-        placement = None
-    context = {
-        "a": item,
-        "e": enrichment,
-        "body": render.highlight(item.text, render.spans_of(enrichment), span),
-        "url": safe_url(item.url),
-        "placement": placement,
-    }
-    return _page(request, "article.html", context)
+
+    def context() -> dict[str, Any]:
+        item = service.get_article(store, article_id)
+        enrichment = service.get_enrichment(store, article_id)
+        span = render.parse_mark(mark, len(item.text))
+        try:
+            placement = service.why(store, article_id)
+        except StorylineError:
+            placement = None
+        return {
+            "a": item,
+            "e": enrichment,
+            "body": render.highlight(item.text, render.spans_of(enrichment), span),
+            "url": safe_url(item.url),
+            "placement": placement,
+        }
+
+    return _cached_page(request, store, (article_id, mark), "article.html", context)
 
 
 @router.get("/entities/{key:path}", response_class=HTMLResponse)
@@ -202,13 +223,19 @@ def search(
     form = {"q": q, "entity": entity, "source": source, "since": since, "until": until}
     if not asked:
         return _page(request, "search.html", {"items": [], "form": form, "asked": False})
+    key = (q, entity, source, since, until, offset)
+    return _cached_page(request, store, key, "search.html", lambda: _search(store, form, offset))
+
+
+def _search(store: Store, form: dict[str, str | None], offset: int) -> dict[str, Any]:
+    q = form["q"]
     args = (
         store,
         q or None,
-        entity or None,
-        source or None,
-        service.parse_date_option(since or None, "since"),
-        service.parse_date_option(until or None, "until"),
+        form["entity"] or None,
+        form["source"] or None,
+        service.parse_date_option(form["since"] or None, "since"),
+        service.parse_date_option(form["until"] or None, "until"),
     )
     found = search_articles(*args, _PAGE_SIZE, offset)
     total = count_articles(*args, cap=_COUNT_CAP)
@@ -222,7 +249,7 @@ def search(
         if offset + _PAGE_SIZE < total
         else None,
     }
-    context = {
+    return {
         "items": items,
         "form": form,
         "asked": True,
@@ -232,4 +259,3 @@ def search(
         "last": offset + len(found),
         "pages": pages,
     }
-    return _page(request, "search.html", context)
