@@ -9,6 +9,8 @@ style, nothing from another origin.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,7 +29,7 @@ from storyline.web import api, pages
 from storyline.web.cache import StoreVersions, StoryCache
 from storyline.web.deps import StorePool, error_body
 
-__all__ = ["CSP", "create_app"]
+__all__ = ["CSP", "app_from_environment", "create_app", "settings_json"]
 
 HERE = Path(__file__).parent
 CSP = (
@@ -100,7 +102,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.pool = StorePool(settings)
     app.state.templates = pages.templates()
     app.state.story_cache = StoryCache()
-    app.state.versions = StoreVersions()
+    app.state.versions = StoreVersions(app.state.pool.probe)
 
     @app.middleware("http")
     async def _security_headers(
@@ -115,3 +117,18 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
+
+
+SETTINGS_VARIABLE = "STORYLINE_WEB_SETTINGS"
+
+
+def settings_json(settings: Settings) -> str:
+    """The resolved settings as the worker processes of ``serve --workers`` read them."""
+    return json.dumps(dict(settings.values))
+
+
+def app_from_environment() -> FastAPI:
+    """The application of one ``serve --workers`` process, over the settings its parent
+    resolved (``STORYLINE_WEB_SETTINGS``)."""
+    values = json.loads(os.environ.get(SETTINGS_VARIABLE, "{}"))
+    return create_app(Settings({}).with_overrides(values, where=SETTINGS_VARIABLE))

@@ -87,23 +87,27 @@ class StoreVersions:
     process), so views keyed by it are never served stale and nothing is invalidated
     by hand.
 
-    Each store object (one SQLite connection of the pool, or the PostgreSQL store) has a
-    cheap change token (``Store.change_token``); when a store's token differs from the one
-    it gave last, or the store is new, the generation moves on. A view built under
-    generation ``g`` read the store no earlier than when ``g`` began, and a request that
-    follows a commit sees a generation that began after that commit.
+    One store object of its own (a SQLite connection no request uses, or the shared
+    PostgreSQL store) answers ``Store.change_token``; when the token differs from the
+    last one, the generation moves on. A view built under generation ``g`` read the
+    store no earlier than when ``g`` began, and a request that follows a commit sees a
+    generation that began after that commit.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, probe: Callable[[], Store]) -> None:
+        self._open = probe
+        self._probe: Store | None = None
         self._lock = threading.Lock()
-        self._seen: dict[int, object] = {}
+        self._token: object = _UNSEEN
         self._generation = 0
 
-    def current(self, store: Store) -> int:
-        token = store.change_token()
+    def current(self) -> int:
         with self._lock:
-            if self._seen.get(id(store), _UNSEEN) != token:
-                self._seen[id(store)] = token
+            if self._probe is None:
+                self._probe = self._open()
+            token = self._probe.change_token()
+            if token != self._token:
+                self._token = token
                 self._generation += 1
             return self._generation
 

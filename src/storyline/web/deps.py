@@ -55,6 +55,15 @@ class StorePool:
             self._all.append(store)
             return store
 
+    def probe(self) -> Store:
+        """A store no request is lent (its change token is the server's store version)."""
+        if self._shared:
+            return self.acquire()
+        store = service.open_store(self.settings)
+        with self._lock:
+            self._all.append(store)
+        return store
+
     def release(self, store: Store) -> None:
         if not self._shared:
             self._idle.put(store)
@@ -80,7 +89,7 @@ def story_row(request: Request, store: Store, story_id: str) -> ClusterRow:
     cache: StoryCache = request.app.state.story_cache
     versions: StoreVersions = request.app.state.versions
     return cache.get(
-        ("story-row", versions.current(store), story_id),
+        ("story-row", versions.current(), story_id),
         lambda: service.get_cluster(store, "story", story_id),
     )
 

@@ -88,7 +88,7 @@ def _cached_page(
     between writes costs a version check and a dictionary lookup."""
     cache: StoryCache = request.app.state.story_cache
     engine: Jinja2Templates = request.app.state.templates
-    generation = request.app.state.versions.current(store)
+    generation = request.app.state.versions.current()
     page = cache.get(
         ("page", name, generation, *key), lambda: engine.get_template(name).render(context())
     )
