@@ -18,7 +18,6 @@ import json
 import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from urllib.parse import quote
 import httpx
 
 from storyline import service
+from storyline.bench import web_client
 from storyline.errors import BenchError
 from storyline.settings import Settings
 
@@ -87,49 +87,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def _load(base: str, path: str, clients: int, requests: int) -> dict[str, Any]:
-    """``requests`` GETs of ``path`` by ``clients`` concurrent clients (closed loop)."""
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(
-        base_url=base, timeout=60, trust_env=False, limits=limits
-    ) as client:
-        await client.get(path)  # warm the cache and the pool
-        left = requests
-        latencies: list[float] = []
-        errors = 0
-
-        async def one_client() -> None:
-            nonlocal left, errors
-            while left > 0:
-                left -= 1
-                started = time.perf_counter()
-                try:
-                    response = await client.get(path)
-                    ok = response.is_success
-                except httpx.HTTPError:
-                    ok = False
-                latencies.append((time.perf_counter() - started) * 1000)
-                errors += not ok
-
-        started = time.perf_counter()
-        await asyncio.gather(*(one_client() for _ in range(clients)))
-        seconds = time.perf_counter() - started
-    ordered = sorted(latencies)
-
-    def pick(share: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
-
-    return {
-        "requests": len(ordered),
-        "errors": errors,
-        "p50_ms": round(statistics.median(ordered), 1),
-        "p95_ms": pick(0.95),
-        "p99_ms": pick(0.99),
-        "max_ms": round(ordered[-1], 1),
-        "requests_per_second": round(len(ordered) / seconds, 1),
-    }
-
-
 def _serve(db: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     """``storyline serve`` over ``db`` in its own process, once it answers."""
     command = [sys.executable, "-m", "storyline", "--db", db, "serve", "--port", str(port)]
@@ -159,9 +116,9 @@ def _measure_paths(
     port = _free_port()
     server = _serve(db, port, workers)
     try:
-        base = f"http://127.0.0.1:{port}"
         return {
-            name: asyncio.run(_load(base, path, clients, requests)) for name, path in paths.items()
+            name: asyncio.run(web_client.load("127.0.0.1", port, path, clients, requests))
+            for name, path in paths.items()
         }
     finally:
         server.send_signal(signal.SIGINT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import tempfile
 from collections.abc import Sequence
@@ -20,15 +21,15 @@ from fastapi import (
     Request,
     UploadFile,
 )
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from storyline import jsonview, service
 from storyline.service.narrating import Selection
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
-from storyline.web.cache import StoryCache, signature
-from storyline.web.deps import error_body, setting_or, store_dependency, story_row
+from storyline.web.cache import signature
+from storyline.web.deps import cached, error_body, setting_or, store_dependency, story_row
 from storyline.web.search import search_articles
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -108,23 +109,28 @@ def stories(store: StoreDep, limit: Limit = 50) -> dict[str, Any]:
     return {"items": clusters_json(store, "story", service.list_stories(store, limit=limit))}
 
 
-@router.get("/stories/{story_id}")
-def story(request: Request, store: StoreDep, story_id: str) -> dict[str, Any]:
+@router.get(
+    "/stories/{story_id}",
+    response_class=JSONResponse,
+    responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}}},
+)
+async def story(request: Request, story_id: str) -> Response:
     """A story with its events and the ids of its articles (cached until the story's row
-    changes, one build per story at a time)."""
-    row = story_row(request, store, story_id)
+    changes, one build per story at a time, served as the JSON text built then)."""
+    row = await story_row(request, story_id)
 
-    def build() -> dict[str, Any]:
+    def build(store: Store) -> bytes:
         (data,) = clusters_json(store, "story", [row], with_ids=True)
         events = service.list_events(store, story=row.id, limit=None)
         data["events"] = clusters_json(store, "event", events, with_ids=True)
-        return data
+        if row.id != story_id:  # merged into another story: its old id still answers
+            data["redirected_from"] = story_id
+        return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode(
+            "utf-8"
+        )
 
-    cache: StoryCache = request.app.state.story_cache
-    data = dict(cache.get(("api-story", *signature(row)), build))
-    if row.id != story_id:  # merged into another story: its old id still answers
-        data["redirected_from"] = story_id
-    return data
+    body = await cached(request, ("api-story", story_id, *signature(row)), build, versioned=False)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/stories/{story_id}/timeline")

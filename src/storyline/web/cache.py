@@ -23,6 +23,9 @@ def signature(row: ClusterRow) -> tuple[Any, ...]:
     return (row.id, row.articles, row.events, row.end)
 
 
+MISSING = object()  # what StoryCache.peek gives for a key it does not hold
+
+
 class _Flight:
     """One build in progress: later askers of the same key wait for it."""
 
@@ -46,6 +49,14 @@ class StoryCache:
         self._lock = threading.Lock()
         self._size = size
         self.builds = 0  # how many times a view was computed (for tests and benches)
+
+    def peek(self, key: tuple[Any, ...]) -> Any:
+        """The cached value, or ``MISSING`` (never waits, never builds)."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return MISSING
 
     def get(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
         with self._lock:

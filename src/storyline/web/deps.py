@@ -7,19 +7,29 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from storyline import service
 from storyline.errors import SettingsError
 from storyline.settings import Settings
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
-from storyline.web.cache import StoreVersions, StoryCache
+from storyline.web.cache import MISSING, StoreVersions, StoryCache
 
-__all__ = ["StorePool", "error_body", "setting_or", "store_dependency", "story_row"]
+__all__ = [
+    "StorePool",
+    "cached",
+    "error_body",
+    "setting_or",
+    "store_dependency",
+    "story_row",
+]
+
+T = TypeVar("T")
 
 
 def setting_or(settings: Settings, name: str, default: Any) -> Any:
@@ -84,13 +94,39 @@ def store_dependency(request: Request) -> Iterator[Store]:
         pool.release(store)
 
 
-def story_row(request: Request, store: Store, story_id: str) -> ClusterRow:
-    """The story's row (followed through merges), read once per store generation."""
+async def cached(
+    request: Request, key: tuple[Any, ...], build: Callable[[Store], T], *, versioned: bool = True
+) -> T:
+    """The view ``key`` names, from the cache without leaving the event loop, else built
+    once (concurrent askers wait for that build) in a worker thread with a pooled store.
+    ``versioned``: keyed by the store's generation too (rebuilt after any write); else
+    the key itself must name what makes the view stale (a story's ``signature``)."""
     cache: StoryCache = request.app.state.story_cache
-    versions: StoreVersions = request.app.state.versions
-    return cache.get(
-        ("story-row", versions.current(), story_id),
-        lambda: service.get_cluster(store, "story", story_id),
+    if versioned:
+        versions: StoreVersions = request.app.state.versions
+        key = (key[0], versions.current(), *key[1:])
+    hit = cache.peek(key)
+    if hit is not MISSING:
+        found: T = hit
+        return found
+    pool: StorePool = request.app.state.pool
+    return await run_in_threadpool(_build, pool, cache, key, build)
+
+
+def _build(
+    pool: StorePool, cache: StoryCache, key: tuple[Any, ...], build: Callable[[Store], T]
+) -> T:
+    store = pool.acquire()
+    try:
+        return cache.get(key, lambda: build(store))
+    finally:
+        pool.release(store)
+
+
+async def story_row(request: Request, story_id: str) -> ClusterRow:
+    """The story's row (followed through merges), read once per store generation."""
+    return await cached(
+        request, ("story-row", story_id), lambda s: service.get_cluster(s, "story", story_id)
     )
 
 

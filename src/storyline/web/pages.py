@@ -29,7 +29,7 @@ from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
 from storyline.web import render
 from storyline.web.cache import StoryCache, signature
-from storyline.web.deps import store_dependency, story_row
+from storyline.web.deps import cached, store_dependency, story_row
 from storyline.web.search import count_articles, entity_page, search_articles, snippet
 from storyline.web.story_view import story_view
 
@@ -81,16 +81,16 @@ def _page(request: Request, name: str, context: dict[str, Any]) -> HTMLResponse:
     return engine.TemplateResponse(request, name, context)
 
 
-def _cached_page(
-    request: Request, store: Store, key: tuple[Any, ...], name: str, context: Callable[[], Any]
+async def _cached_page(
+    request: Request, key: tuple[Any, ...], name: str, context: Callable[[Store], Any]
 ) -> HTMLResponse:
     """The page rendered once per store generation (and ``key``): a page read many times
-    between writes costs a version check and a dictionary lookup."""
-    cache: StoryCache = request.app.state.story_cache
+    between writes costs a version check and a dictionary lookup, on the event loop."""
     engine: Jinja2Templates = request.app.state.templates
-    generation = request.app.state.versions.current()
-    page = cache.get(
-        ("page", name, generation, *key), lambda: engine.get_template(name).render(context())
+    page = await cached(
+        request,
+        ("page", name, *key),
+        lambda store: engine.get_template(name).render(context(store)),
     )
     return HTMLResponse(page)
 
@@ -122,32 +122,34 @@ def _negated(day: str) -> tuple[int, ...]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def story_list(request: Request, store: StoreDep, sort: str = "recent") -> HTMLResponse:
+async def story_list(request: Request, sort: str = "recent") -> HTMLResponse:
     cache: StoryCache = request.app.state.story_cache
     order = sort if sort in _STORY_ORDERS else "recent"
 
-    def context() -> dict[str, Any]:
+    def context(store: Store) -> dict[str, Any]:
         rows = sorted(service.list_stories(store, limit=None), key=_STORY_ORDERS[order])[:100]
         items = [_cached_row(cache, store, r) for r in rows]
         return {"items": items, "stats": service.store_stats(store), "sort": order}
 
-    return _cached_page(request, store, (order,), "stories.html", context)
+    return await _cached_page(request, (order,), "stories.html", context)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story(request: Request, store: StoreDep, story_id: str, since: str | None = None) -> Response:
-    cache: StoryCache = request.app.state.story_cache
-    row = story_row(request, store, story_id)
+async def story(request: Request, story_id: str, since: str | None = None) -> Response:
+    row = await story_row(request, story_id)
     if row.id != story_id:  # merged into another story: its old links lead there
         return RedirectResponse(f"/stories/{quote(row.id, safe='')}", status_code=301)
     engine: Jinja2Templates = request.app.state.templates
 
-    def build() -> str:
+    def build(store: Store) -> str:
         return engine.get_template("story.html").render(v=story_view(store, row))
 
-    page = cache.get(("story", *signature(row)), build)
+    page = await cached(request, ("story", *signature(row)), build, versioned=False)
     cookie = "seen_" + re.sub(r"[^A-Za-z0-9_-]", "_", row.id)
-    new_since = _new_since(request, store, row.id, since or request.cookies.get(cookie))
+    seen = since or request.cookies.get(cookie)
+    new_since = await cached(
+        request, ("new-since", row.id, seen), lambda store: _new_since(engine, store, row.id, seen)
+    )
     response = HTMLResponse(page.replace(_NEW_SINCE_MARK, new_since, 1))
     response.set_cookie(cookie, now_iso(), max_age=400 * 86400, httponly=True, samesite="lax")
     return response
@@ -156,7 +158,7 @@ def story(request: Request, store: StoreDep, story_id: str, since: str | None = 
 _NEW_SINCE_MARK = "<!--storyline:new-since-->"
 
 
-def _new_since(request: Request, store: Store, story_id: str, since: str | None) -> str:
+def _new_since(engine: Jinja2Templates, store: Store, story_id: str, since: str | None) -> str:
     """The "new since your last visit" block: updates recorded after ``since`` (the
     ``since`` query parameter, else the time of the last visit, kept in a cookie)."""
     try:
@@ -165,7 +167,6 @@ def _new_since(request: Request, store: Store, story_id: str, since: str | None)
         since, found = None, service.list_updates(store, story=story_id, limit=100)
     if not found and since is None:
         return ""
-    engine: Jinja2Templates = request.app.state.templates
     return engine.get_template("new_since.html").render(updates=found, since=since)
 
 
@@ -180,11 +181,8 @@ def story_feed(request: Request, store: StoreDep, story_id: str) -> Response:
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
-def article(
-    request: Request, store: StoreDep, article_id: str, mark: str | None = None
-) -> HTMLResponse:
-
-    def context() -> dict[str, Any]:
+async def article(request: Request, article_id: str, mark: str | None = None) -> HTMLResponse:
+    def context(store: Store) -> dict[str, Any]:
         item = service.get_article(store, article_id)
         enrichment = service.get_enrichment(store, article_id)
         span = render.parse_mark(mark, len(item.text))
@@ -200,7 +198,7 @@ def article(
             "placement": placement,
         }
 
-    return _cached_page(request, store, (article_id, mark), "article.html", context)
+    return await _cached_page(request, (article_id, mark), "article.html", context)
 
 
 @router.get("/entities/{key:path}", response_class=HTMLResponse)
@@ -209,9 +207,8 @@ def entity(request: Request, store: StoreDep, key: str) -> HTMLResponse:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(
+async def search(
     request: Request,
-    store: StoreDep,
     q: str | None = None,
     entity: str | None = None,
     source: str | None = None,
@@ -224,7 +221,9 @@ def search(
     if not asked:
         return _page(request, "search.html", {"items": [], "form": form, "asked": False})
     key = (q, entity, source, since, until, offset)
-    return _cached_page(request, store, key, "search.html", lambda: _search(store, form, offset))
+    return await _cached_page(
+        request, key, "search.html", lambda store: _search(store, form, offset)
+    )
 
 
 def _search(store: Store, form: dict[str, str | None], offset: int) -> dict[str, Any]:
