@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
+import zlib
 from typing import Any
 
 from storyline.errors import BenchError
@@ -24,8 +25,10 @@ __all__ = ["load"]
 async def _get(
     reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str, host: str
 ) -> int:
-    """One GET on an open connection: the status, the body read and dropped."""
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode("latin-1"))
+    """One GET on an open connection, taking gzip as browsers do: the status (the body is
+    read, inflated when gzipped, as a browser would, and dropped)."""
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept-Encoding: gzip\r\n\r\n"
+    writer.write(request.encode("latin-1"))
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.split(b"\r\n")
     try:
@@ -33,7 +36,7 @@ async def _get(
     except (IndexError, ValueError):
         raise BenchError(f"not an HTTP status line: {lines[0][:80]!r}") from None
     length: int | None = None
-    chunked = False
+    chunked = gzipped = False
     for line in lines[1:]:
         name, _, value = line.partition(b":")
         name = name.strip().lower()
@@ -41,16 +44,21 @@ async def _get(
             length = int(value)
         elif name == b"transfer-encoding" and b"chunked" in value.lower():
             chunked = True
+        elif name == b"content-encoding" and b"gzip" in value.lower():
+            gzipped = True
+    body = b""
     if chunked:
         while True:
             size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
-            await reader.readexactly(size + 2)
+            body += (await reader.readexactly(size + 2))[:-2]
             if size == 0:
                 break
     elif length is not None:
-        await reader.readexactly(length)
+        body = await reader.readexactly(length)
     else:
         raise BenchError(f"{path}: a response with neither Content-Length nor chunks")
+    if gzipped:
+        zlib.decompress(body, wbits=zlib.MAX_WBITS | 16)
     return status
 
 
@@ -74,7 +82,15 @@ async def load(host: str, port: int, path: str, clients: int, requests: int) -> 
                     connection = await asyncio.open_connection(host, port)
                 status = await asyncio.wait_for(_get(*connection, path, host), 60)
                 ok = 200 <= status < 300
-            except (OSError, EOFError, asyncio.IncompleteReadError, TimeoutError, BenchError):
+            except (
+                OSError,
+                EOFError,
+                TimeoutError,
+                ValueError,
+                zlib.error,
+                asyncio.LimitOverrunError,
+                BenchError,
+            ):
                 ok = False
                 if connection is not None:
                     connection[1].close()

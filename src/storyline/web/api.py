@@ -28,14 +28,21 @@ from storyline import jsonview, service
 from storyline.service.narrating import Selection
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
-from storyline.web.cache import signature
-from storyline.web.deps import cached, error_body, setting_or, store_dependency, story_row
+from storyline.web.cache import Body, signature
+from storyline.web.deps import (
+    body_response,
+    cached,
+    error_body,
+    setting_or,
+    store_dependency,
+    story_row,
+)
 from storyline.web.search import search_articles
 
 router = APIRouter(prefix="/api", tags=["api"])
 StoreDep = Annotated[Store, Depends(store_dependency)]
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=2**62)]  # SQLite integers are 64-bit
 _CHUNK = 1 << 16
 
 
@@ -119,18 +126,16 @@ async def story(request: Request, story_id: str) -> Response:
     changes, one build per story at a time, served as the JSON text built then)."""
     row = await story_row(request, story_id)
 
-    def build(store: Store) -> bytes:
+    def build(store: Store) -> Body:
         (data,) = clusters_json(store, "story", [row], with_ids=True)
         events = service.list_events(store, story=row.id, limit=None)
         data["events"] = clusters_json(store, "event", events, with_ids=True)
         if row.id != story_id:  # merged into another story: its old id still answers
             data["redirected_from"] = story_id
-        return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode(
-            "utf-8"
-        )
+        return Body.of(json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")))
 
     body = await cached(request, ("api-story", story_id, *signature(row)), build, versioned=False)
-    return Response(body, media_type="application/json")
+    return body_response(request, body, "application/json")
 
 
 @router.get("/stories/{story_id}/timeline")

@@ -7,9 +7,11 @@ a view is never served after its story changed and nothing needs invalidating by
 
 from __future__ import annotations
 
+import gzip
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from storyline.store.base import Store
@@ -124,3 +126,30 @@ class StoreVersions:
 
 
 _UNSEEN = object()
+
+
+@dataclass(frozen=True)
+class Body:
+    """A cached response body, encoded once and gzipped once (``gzip_static``-style:
+    a page served a thousand times is compressed once, not per request)."""
+
+    plain: bytes
+    gzipped: bytes
+
+    @classmethod
+    def of(cls, text: str | bytes) -> Body:
+        plain = text.encode("utf-8") if isinstance(text, str) else text
+        return cls(plain, gzip.compress(plain, compresslevel=6, mtime=0))
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` header value takes gzip (not ``gzip;q=0``)."""
+    for part in (accept_encoding or "").lower().split(","):
+        name, _, params = part.partition(";")
+        if name.strip() in {"gzip", "*"}:
+            quality = params.strip().removeprefix("q=").strip() if "q=" in params else "1"
+            try:
+                return float(quality) > 0
+            except ValueError:
+                return False
+    return False

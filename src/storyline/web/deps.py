@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from fastapi import Request
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from storyline import service
@@ -18,10 +19,11 @@ from storyline.errors import SettingsError
 from storyline.settings import Settings
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
-from storyline.web.cache import MISSING, StoreVersions, StoryCache
+from storyline.web.cache import MISSING, Body, StoreVersions, StoryCache, accepts_gzip
 
 __all__ = [
     "StorePool",
+    "body_response",
     "cached",
     "error_body",
     "setting_or",
@@ -128,6 +130,15 @@ async def story_row(request: Request, story_id: str) -> ClusterRow:
     return await cached(
         request, ("story-row", story_id), lambda s: service.get_cluster(s, "story", story_id)
     )
+
+
+def body_response(request: Request, body: Body, media_type: str) -> Response:
+    """A cached body, gzipped when the client takes gzip."""
+    headers = {"Vary": "Accept-Encoding"}
+    if accepts_gzip(request.headers.get("accept-encoding")):
+        headers["Content-Encoding"] = "gzip"
+        return Response(body.gzipped, media_type=media_type, headers=headers)
+    return Response(body.plain, media_type=media_type, headers=headers)
 
 
 def error_body(kind: str, message: str) -> dict[str, Any]:

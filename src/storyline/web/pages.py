@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode
@@ -28,8 +29,8 @@ from storyline.service.common import now_iso
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
 from storyline.web import render
-from storyline.web.cache import StoryCache, signature
-from storyline.web.deps import cached, store_dependency, story_row
+from storyline.web.cache import Body, StoryCache, signature
+from storyline.web.deps import body_response, cached, store_dependency, story_row
 from storyline.web.search import count_articles, entity_page, search_articles, snippet
 from storyline.web.story_view import story_view
 
@@ -83,16 +84,35 @@ def _page(request: Request, name: str, context: dict[str, Any]) -> HTMLResponse:
 
 async def _cached_page(
     request: Request, key: tuple[Any, ...], name: str, context: Callable[[Store], Any]
-) -> HTMLResponse:
+) -> Response:
     """The page rendered once per store generation (and ``key``): a page read many times
     between writes costs a version check and a dictionary lookup, on the event loop."""
     engine: Jinja2Templates = request.app.state.templates
     page = await cached(
         request,
         ("page", name, *key),
-        lambda store: engine.get_template(name).render(context(store)),
+        lambda store: Body.of(engine.get_template(name).render(context(store))),
     )
-    return HTMLResponse(page)
+    return body_response(request, page, _HTML)
+
+
+_HTML = "text/html; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class _StoryPage:
+    """A story page around its "new since your last visit" block: the parts before and
+    after it, and the whole page with the block empty (what most visits get)."""
+
+    head: bytes
+    tail: bytes
+    whole: Body
+
+    @classmethod
+    def of(cls, page: str) -> _StoryPage:
+        head, _, tail = page.partition(_NEW_SINCE_MARK)
+        plain = (head + tail).encode("utf-8")
+        return cls(head.encode("utf-8"), tail.encode("utf-8"), Body.of(plain))
 
 
 def _story_row(store: Store, row: ClusterRow) -> dict[str, Any]:
@@ -122,7 +142,7 @@ def _negated(day: str) -> tuple[int, ...]:
 
 
 @router.get("/", response_class=HTMLResponse)
-async def story_list(request: Request, sort: str = "recent") -> HTMLResponse:
+async def story_list(request: Request, sort: str = "recent") -> Response:
     cache: StoryCache = request.app.state.story_cache
     order = sort if sort in _STORY_ORDERS else "recent"
 
@@ -141,8 +161,8 @@ async def story(request: Request, story_id: str, since: str | None = None) -> Re
         return RedirectResponse(f"/stories/{quote(row.id, safe='')}", status_code=301)
     engine: Jinja2Templates = request.app.state.templates
 
-    def build(store: Store) -> str:
-        return engine.get_template("story.html").render(v=story_view(store, row))
+    def build(store: Store) -> _StoryPage:
+        return _StoryPage.of(engine.get_template("story.html").render(v=story_view(store, row)))
 
     page = await cached(request, ("story", *signature(row)), build, versioned=False)
     cookie = "seen_" + re.sub(r"[^A-Za-z0-9_-]", "_", row.id)
@@ -150,7 +170,11 @@ async def story(request: Request, story_id: str, since: str | None = None) -> Re
     new_since = await cached(
         request, ("new-since", row.id, seen), lambda store: _new_since(engine, store, row.id, seen)
     )
-    response = HTMLResponse(page.replace(_NEW_SINCE_MARK, new_since, 1))
+    if new_since:
+        body = page.head + new_since.encode("utf-8") + page.tail
+        response: Response = Response(body, media_type=_HTML)
+    else:
+        response = body_response(request, page.whole, _HTML)
     response.set_cookie(cookie, now_iso(), max_age=400 * 86400, httponly=True, samesite="lax")
     return response
 
@@ -181,7 +205,7 @@ def story_feed(request: Request, store: StoreDep, story_id: str) -> Response:
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
-async def article(request: Request, article_id: str, mark: str | None = None) -> HTMLResponse:
+async def article(request: Request, article_id: str, mark: str | None = None) -> Response:
     def context(store: Store) -> dict[str, Any]:
         item = service.get_article(store, article_id)
         enrichment = service.get_enrichment(store, article_id)
@@ -214,8 +238,8 @@ async def search(
     source: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> HTMLResponse:
+    offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
+) -> Response:
     asked = any((q, entity, source, since, until))
     form = {"q": q, "entity": entity, "source": source, "since": since, "until": until}
     if not asked:
