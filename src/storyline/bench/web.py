@@ -117,7 +117,7 @@ def _measure_paths(
     server = _serve(db, port, workers)
     try:
         return {
-            name: asyncio.run(web_client.load("127.0.0.1", port, path, clients, requests))
+            name: web_client.run_load("127.0.0.1", port, path, clients, requests)
             for name, path in paths.items()
         }
     finally:
