@@ -165,7 +165,7 @@ class SQLiteStore(_follow.FollowMethods, RunMethods):
                 )
                 conn.execute(
                     "INSERT INTO article_text(rowid, title, text) VALUES (?, ?, ?)",
-                    (seq, article.title or "", article.text),
+                    (seq, _indexable(article.title or ""), _indexable(article.text)),
                 )
                 conn.execute(
                     "INSERT INTO fingerprints(article_id, signature) VALUES (?, ?)",
@@ -356,6 +356,12 @@ class SQLiteStore(_follow.FollowMethods, RunMethods):
         )
 
 
+def _indexable(text: str) -> str:
+    """Text as the trigram index takes it: FTS5 stops reading at a NUL, so each NUL
+    becomes U+FFFD (no query that uses the index holds either)."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
 def _article_where(article_filter: ArticleFilter) -> tuple[str, list[Any]]:
     """The WHERE clause (with its leading space, or empty) and arguments of a filter."""
     where: list[str] = []
@@ -371,7 +377,7 @@ def _article_where(article_filter: ArticleFilter) -> tuple[str, list[Any]]:
         args.append(article_filter.until)
     if article_filter.query:
         wanted = article_filter.query.lower()
-        if len(wanted) >= 3 and wanted.isascii():
+        if len(wanted) >= 3 and wanted.isascii() and "\x00" not in wanted:
             # the trigram index narrows the candidates (its case folding matches at least
             # what lower() does on ASCII); instr() below keeps exactly the same matches
             where.append("seq IN (SELECT rowid FROM article_text WHERE article_text MATCH ?)")
