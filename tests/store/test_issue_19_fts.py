@@ -4,12 +4,13 @@ changing its answers; search totals are counted in SQL."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from storyline.models import Article
-from storyline.store.base import ArticleFilter
+from storyline.store.base import ArticleFilter, Store
 from storyline.store.sqlite import SQLiteStore
 
 TEXTS = [
@@ -130,3 +131,39 @@ def test_change_token_moves_with_every_commit(tmp_path: Path) -> None:
     assert reader.change_token() != second  # its own commit moves it too
     reader.close()
     writer.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def either(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        made: Store = SQLiteStore(tmp_path / "either.db")
+    else:
+        pytest.importorskip("psycopg", reason="the scale extra (psycopg) is not installed")
+        from storyline.store.postgres import PostgresStore
+
+        made = PostgresStore(request.getfixturevalue("pg_url"))
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+def test_both_stores_count_and_move_their_token_alike(either: Store) -> None:
+    token = either.change_token()
+    either.add_articles(
+        [
+            (_article("p1", "Flood", "Heavy rain flooded Millbrook on Monday."), b"s1", [b"b1"]),
+            (
+                _article("p2", "Vote", "Harlow elected a council; Millbrook did not."),
+                b"s2",
+                [b"b2"],
+            ),
+            (_article("p3", "Aid", "The state sent aid to the valley."), b"s3", [b"b3"]),
+        ]
+    )
+    assert either.change_token() != token
+    for query, cap, expected in [("millbrook", 10, 2), ("millbrook", 1, 1), (None, 10, 3)]:
+        article_filter = ArticleFilter(query=query, limit=None)
+        assert either.count_matching(article_filter, cap) == expected
+        listed = either.list_articles(article_filter)
+        assert either.count_matching(article_filter, 100) == len(listed)
