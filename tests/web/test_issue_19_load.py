@@ -18,6 +18,7 @@ import pytest
 from storyline import service
 from storyline.bench import web_client
 from storyline.bench.web import _free_port
+from storyline.errors import BenchError
 from storyline.web import create_app
 from storyline.web.app import CSP
 
@@ -164,3 +165,11 @@ def test_serve_with_two_workers_answers_the_bench_client(web_store: Path, tmp_pa
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_in_process_timing_calls_the_app_and_refuses_an_error(client: Client) -> None:
+    paths = {"list": "/", "article": "/articles/f1", "search": "/search?q=millbrook"}
+    times = web_client.in_process(client.app, paths, 5)
+    assert set(times) == set(paths) and all(t > 0 for t in times.values())
+    with pytest.raises(BenchError, match="/articles/nope"):
+        web_client.in_process(client.app, {"missing": "/articles/nope"}, 1)

@@ -18,10 +18,11 @@ import statistics
 import time
 import zlib
 from typing import Any
+from urllib.parse import unquote
 
 from storyline.errors import BenchError
 
-__all__ = ["load", "run_load"]
+__all__ = ["in_process", "load", "run_load"]
 
 
 async def _get(
@@ -163,3 +164,55 @@ async def load(host: str, port: int, path: str, clients: int, requests: int) -> 
         "max_ms": round(ordered[-1], 1),
         "requests_per_second": round(len(ordered) / seconds, 1),
     }
+
+
+async def _call(app: Any, path: str) -> int:
+    """One GET straight into the ASGI application (no socket, no HTTP parsing)."""
+    target, _, query = path.partition("?")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": unquote(target),
+        "raw_path": target.encode("latin-1"),
+        "query_string": query.encode("latin-1"),
+        "headers": [(b"host", b"127.0.0.1"), (b"accept-encoding", b"gzip")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+        "root_path": "",
+    }
+    status = 0
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = int(message["status"])
+
+    await app(scope, receive, send)
+    return status
+
+
+def in_process(app: Any, paths: dict[str, str], requests: int) -> dict[str, float]:
+    """The application's own time per request (median ms of ``requests`` sequential
+    calls after one warm-up, in this process): what the server costs without the HTTP
+    layers, the client or other processes competing for the CPU."""
+
+    async def measure() -> dict[str, float]:
+        out: dict[str, float] = {}
+        for name, path in paths.items():
+            if await _call(app, path) >= 300:
+                raise BenchError(f"{path} did not answer 2xx in process")
+            times = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                await _call(app, path)
+                times.append((time.perf_counter() - started) * 1000)
+            out[name] = round(statistics.median(times), 3)
+        return out
+
+    return asyncio.run(measure())
