@@ -467,6 +467,17 @@ SETTINGS: tuple[Setting, ...] = (
         "http://127.0.0.1:8000",
         "Address of `storyline serve` that Atom feeds link back to (story pages).",
     ),
+    # issue 18e: events of one story that the learned pair model finds one happening
+    Setting(
+        "cluster.event_pair_merge",
+        0.65,
+        "After the ratio merges, consolidation merges two events of one story when the "
+        "event pair model (cluster/event_pairs.json) gives their articles on average at "
+        "least this probability of reporting one happening (0: never).",
+        float,
+        minimum=0.0,
+        maximum=1.0,
+    ),
 )
 
 _BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -107,7 +107,7 @@ class Merge:
     between: float  # mean similarity between the two clusters' members (or their cores)
     within: float  # mean similarity within the looser of the two (or the threshold)
     members: str = "articles"
-    basis: str = "pairs"  # "pairs", "core" (story cores agree) or "attach" (a tiny story)
+    basis: str = "pairs"  # "pairs", "core" (cores agree), "attach" (a tiny story), "model"
     shared: tuple[str, ...] = ()  # basis "core": the keys both cores weigh most
 
     @property
@@ -123,6 +123,11 @@ class Merge:
                 f"their cores agree: core similarity {self.between:.3f}, at or above "
                 f"cluster.story_merge_core {self.within:.2f}"
                 + (f"; shared: {shown}" if shown else "")
+            )
+        if self.basis == "model":
+            return (
+                f"the event pair model finds their articles one happening: mean probability "
+                f"{self.between:.3f}, at or above cluster.event_pair_merge {self.within:.2f}"
             )
         if self.basis == "attach":
             return (
