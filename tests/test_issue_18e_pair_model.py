@@ -17,6 +17,7 @@ from storyline.cluster.pair_model import (
     PairModel,
     feature_matrices,
     learned_merges,
+    learned_split,
     load_pair_model,
     model_from_json,
 )
@@ -115,6 +116,19 @@ def test_learned_merges_join_fragments_of_one_happening_but_not_siblings() -> No
     assert learned_merges(events, vocab, 0.0, model) == []
 
 
+def test_learned_split_parts_two_sibling_happenings_and_keeps_one_whole() -> None:
+    model, vocab, items = _fitted()
+    held_out = [i for i in items if i.article_id.startswith("t3")]  # a, b interleaved
+    split = learned_split(held_out, vocab, 0.65, model)
+    assert split is not None and split.basis == "model"
+    assert set(split.kept) == {i.article_id for i in held_out if "a" in i.article_id[2:]}
+    assert set(split.moved) == {i.article_id for i in held_out if "b" in i.article_id[2:]}
+    assert split.between < 0.5 and "event pair model finds two happenings" in split.reason
+    one = [i for i in held_out if "a" in i.article_id[2:]]
+    assert learned_split(one, vocab, 0.65, model) is None
+    assert learned_split(held_out, vocab, 0.0, model) is None
+
+
 def test_learned_merges_keep_the_event_span_cap() -> None:
     model, vocab, items = _fitted()
     quake = [i for i in items if i.article_id.startswith("t3a")]
@@ -129,7 +143,12 @@ def test_consolidation_merges_with_the_pair_model_and_says_why() -> None:
     model, _, items = _fitted()
     stream = [i for i in items if i.article_id.startswith("t3a")]
     params = ClusterParams(
-        event_threshold=2.0, split_ratio=0.0, merge_ratio=0.0, pair_merge=0.5, pair_model=model
+        event_threshold=2.0,
+        split_ratio=0.0,
+        merge_ratio=0.0,
+        pair_merge=0.5,
+        pair_split=0.0,
+        pair_model=model,
     )
     clusterer = OnlineClusterer(params)
     for item in stream:  # every article opens an event of its own (threshold above 1)

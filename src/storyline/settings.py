@@ -478,6 +478,16 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=0.0,
         maximum=1.0,
     ),
+    Setting(
+        "cluster.event_pair_split",
+        0.65,
+        "Consolidation splits an event whose two halves the event pair model finds, on "
+        "average, more likely two happenings than one and below this share of the looser "
+        "half's inner probability (0: never).",
+        float,
+        minimum=0.0,
+        maximum=1.0,
+    ),
 )
 
 _BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

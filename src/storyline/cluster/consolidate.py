@@ -78,7 +78,7 @@ class Split:
     between: float  # mean similarity between the halves (basis "core": of their cores)
     within: float  # mean similarity within the looser half (basis "core": the threshold)
     members: str = "articles"  # what was parted: an event's articles, a story's events
-    basis: str = "pairs"  # "pairs": member similarities; "core": the halves' story cores
+    basis: str = "pairs"  # "pairs": member similarities; "core": story cores; "model"
 
     @property
     def reason(self) -> str:
@@ -86,6 +86,11 @@ class Split:
             return (
                 f"its {self.members} form two threads whose cores differ: core similarity "
                 f"{self.between:.3f}, below cluster.story_split_core {self.within:.2f}"
+            )
+        if self.basis == "model":
+            return (
+                f"the event pair model finds two happenings: mean probability between the "
+                f"halves {self.between:.3f}, within the looser one {self.within:.3f}"
             )
         if len(self.moved) == 1 and self.members == "articles":
             return (

@@ -16,9 +16,11 @@ weighs, for a pair of articles:
 * figure agreement by kind: of the kinds of figure both report (``dead``, ``magnitude``,
   ``USD``), the share where some value agrees (*agree*) and the rest (*conflict*).
 
-Its output is a probability per pair; :func:`learned_merges` joins the events of one
-story whose articles are, on average, likely one happening (average linkage from the
-events consolidation left, closest pair first). The shipped weights are fitted on ECB+
+Its output is a probability per pair. :func:`learned_split` parts an event whose
+articles form two halves that are, on average, more likely two happenings than one and
+clearly apart relative to their inner agreement; :func:`learned_merges` joins the events
+of one story whose articles are, on average, likely one happening (average linkage from
+the events consolidation left, closest pair first). The shipped weights are fitted on ECB+
 (pairs of articles of one topic, labelled by whether their gold event is the same) with
 :func:`fit_pair_model`; ``storyline bench cluster PATH --by-topic`` fits them anew
 without each topic in turn to score that topic, and ``python -m
@@ -38,7 +40,18 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from storyline.cluster.consolidate import Merge, _apart, _span, _tfidf, similarity_matrix
+from storyline.cluster.consolidate import (
+    MIN_PART,
+    Merge,
+    Split,
+    _apart,
+    _span,
+    _tfidf,
+    between_mean,
+    bisect,
+    similarity_matrix,
+    within_mean,
+)
 from storyline.cluster.features import Features
 from storyline.cluster.similarity import Vocabulary
 from storyline.errors import SettingsError
@@ -259,3 +272,37 @@ def learned_merges(
         alive[gone] = False
         apart[keep, :] |= apart[gone, :]
         apart[:, keep] |= apart[:, gone]
+
+
+SPLIT_BELOW = 0.5  # a learned split needs the halves more likely two happenings than one
+
+
+def learned_split(
+    members: Sequence[Features],
+    vocab: Vocabulary,
+    ratio: float,
+    model: PairModel | None = None,
+) -> Split | None:
+    """The bisection of one event (members in arrival order) by the pair model's
+    probabilities, kept when both halves hold :data:`MIN_PART` articles, the mean
+    probability between them is under :data:`SPLIT_BELOW` and under ``ratio`` times the
+    looser half's inner mean; ``None`` otherwise, or when ``ratio`` <= 0."""
+    if ratio <= 0 or len(members) < 2 * MIN_PART:
+        return None
+    matrix = (model or load_pair_model()).probabilities(members, vocab)
+    labels = bisect(matrix)
+    kept, moved = labels == 0, labels == 1
+    if kept.sum() < MIN_PART or moved.sum() < MIN_PART:
+        return None
+    between = between_mean(matrix, kept, moved, np.ones(len(members)))
+    within = min(within_mean(matrix, kept), within_mean(matrix, moved))
+    if not between < SPLIT_BELOW or not between < ratio * within:
+        return None
+    ids = [m.article_id for m in members]
+    return Split(
+        tuple(i for i, k in zip(ids, kept, strict=True) if k),
+        tuple(i for i, m in zip(ids, moved, strict=True) if m),
+        round(between, 4),
+        round(within, 4),
+        basis="model",
+    )

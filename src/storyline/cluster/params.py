@@ -62,6 +62,7 @@ class ClusterParams:
     evict_ratio: float = default("cluster.evict_ratio")
     merge_ratio: float = default("cluster.merge_ratio")
     pair_merge: float = default("cluster.event_pair_merge")
+    pair_split: float = default("cluster.event_pair_split")
     pair_model: PairModel | None = None  # None: the shipped event pair model
     index_keys: int = 20  # heaviest terms and entities an article is indexed by
     posting_cap: int = 100  # events per key of the event index
@@ -79,6 +80,7 @@ _EVENT_SETTINGS = {
     "cluster.evict_ratio": "evict_ratio",
     "cluster.merge_ratio": "merge_ratio",
     "cluster.event_pair_merge": "pair_merge",
+    "cluster.event_pair_split": "pair_split",
 }
 _STORY_SETTINGS = {
     "cluster.entity_weight": "entity_weight",
