@@ -470,7 +470,7 @@ SETTINGS: tuple[Setting, ...] = (
     # issue 18e: events of one story that the learned pair model finds one happening
     Setting(
         "cluster.event_pair_merge",
-        0.7,
+        0.75,
         "After the ratio merges, consolidation merges two events of one story when the "
         "event pair model (cluster/event_pairs.json) gives their articles on average at "
         "least this probability of reporting one happening (0: never).",
