@@ -14,9 +14,12 @@
 * ``lead_terms``: the content-word counts of the title and lead alone (what happened, as
   the article first tells it);
 * ``numbers``: counts of the digit tokens of the text (``300,000``, ``5.6``, ``2016``):
-  the figures, scores, ages and dates one happening's reports share.
+  the figures, scores, ages and dates one happening's reports share;
+* ``figures``: the figures the enrichment found, as (kind, value) pairs, the kind being
+  the unit or else what is counted (``("people", 10.0)``, ``("killed", 5.0)``).
 
-Consolidation compares articles on the last two as well (:mod:`.consolidate`).
+Consolidation compares articles on ``lead_terms`` and ``numbers`` as well
+(:mod:`.consolidate`), and the event pair model on all of them (:mod:`.pair_model`).
 """
 
 from __future__ import annotations
@@ -41,7 +44,6 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"^(\d{4})(?:-\d{2})?(?:-\d{2})?$|^(\d{4})-W\d{2}$")
 
 
-
 @dataclass(frozen=True)
 class Features:
     """One article as clustering sees it (see the module docstring)."""
@@ -58,6 +60,7 @@ class Features:
     duplicate_of: str | None = None
     lead_terms: Mapping[str, int] = field(default_factory=dict)
     numbers: Mapping[str, int] = field(default_factory=dict)
+    figures: tuple[tuple[str, float], ...] = ()
 
 
 def _fold(word: str) -> str:
@@ -122,7 +125,12 @@ def article_features(article: Article, enrichment: Enrichment | None) -> Feature
     event_days: set[int] = set()
     years: set[int] = set()
     places: dict[str, None] = {}
+    figures: dict[tuple[str, float], None] = {}
     if enrichment is not None:
+        for figure in enrichment.figures:
+            kind = (figure.unit or figure.counts).lower()
+            if kind:
+                figures[(kind, float(figure.value))] = None
         for mention in enrichment.mentions:
             if mention.entity:
                 boost = LEAD_BOOST if mention.start < lead_end else 0
@@ -154,4 +162,5 @@ def article_features(article: Article, enrichment: Enrichment | None) -> Feature
         duplicate_of=article.duplicate_of,
         lead_terms=term_counts(title, article.text[:lead_end]),
         numbers=dict(Counter(_NUMBER.findall(article.text))),
+        figures=tuple(figures),
     )
