@@ -223,9 +223,11 @@ def test_a_run_ends_by_splitting_a_story_that_took_in_two_threads(
     empty_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tmp_path = empty_env
-    # online: every article its own event, every event in the first story
+    # online: every article its own event, every event in the first story; no event
+    # merges (neither by ratio nor by the pair model), so the story level is seen alone
     monkeypatch.setenv("STORYLINE_CLUSTER_EVENT_THRESHOLD", "1")
     monkeypatch.setenv("STORYLINE_CLUSTER_MERGE_RATIO", "0")
+    monkeypatch.setenv("STORYLINE_CLUSTER_EVENT_PAIR_MERGE", "0")
     monkeypatch.setenv("STORYLINE_CLUSTER_STORY_THRESHOLD", "0")
     texts = [FLOOD, FIRE, FLOOD_2, FIRE_2, FLOOD_3, FIRE_3]
     _ingest_texts(tmp_path, texts)

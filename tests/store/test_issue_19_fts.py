@@ -1,4 +1,4 @@
-"""Issue 19: the trigram index (SQLite migration 7) narrows substring search without
+"""Issue 19: the trigram index (SQLite migration 6) narrows substring search without
 changing its answers; search totals are counted in SQL."""
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def test_migration_7_indexes_the_articles_already_stored(tmp_path: Path) -> None
     store.close()
     conn = sqlite3.connect(db)  # back to a version-5 store holding the articles
     conn.executescript(
-        "DROP TABLE article_text; DROP INDEX articles_seq; DELETE FROM migrations WHERE version = 7"
+        "DROP TABLE article_text; DROP INDEX articles_seq; DELETE FROM migrations WHERE version = 6"
     )
     conn.close()
     reopened = SQLiteStore(db)

@@ -226,7 +226,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
     ),
     Migration(
-        7,
+        6,
         "a trigram full-text index of article titles and texts (substring search)",
         """
         CREATE INDEX articles_seq ON articles(seq);
@@ -241,7 +241,7 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 
 def _index_nul_texts(conn: sqlite3.Connection) -> None:
-    """Migration 7, for the articles holding a NUL: SQL's string functions stop at a NUL
+    """Migration 6, for the articles holding a NUL: SQL's string functions stop at a NUL
     (so the backfill indexed them only up to it), Python's do not."""
     rows = conn.execute(
         "SELECT seq, COALESCE(title, ''), text FROM articles "
@@ -259,7 +259,7 @@ def _index_nul_texts(conn: sqlite3.Connection) -> None:
 
 
 # Steps a migration needs beyond its SQL, run in its transaction after it.
-_AFTER = {7: _index_nul_texts}
+_AFTER = {6: _index_nul_texts}
 
 
 def current_version(conn: sqlite3.Connection) -> int:

@@ -235,7 +235,7 @@ PG_MIGRATIONS: tuple[Migration, ...] = (
         """,
     ),
     Migration(
-        7,
+        6,
         "a full-text index of article titles and texts (here since migration 1: the "
         "tsvector's GIN index; nothing to add)",
         "SELECT 1",
