@@ -54,7 +54,7 @@ from storyline.cluster.consolidate import (
 )
 from storyline.cluster.features import Features
 from storyline.cluster.similarity import Vocabulary
-from storyline.errors import SettingsError
+from storyline.logistic import fit_logistic, read_weights
 
 VERSION = "event-pairs.lr.v1"
 FEATURES = (
@@ -75,7 +75,6 @@ FEATURES = (
     "figure_conflict",
 )
 L2 = 1.0  # ridge penalty of the fit (chosen leave-one-topic-out on ECB+, docs/benchmarks.md)
-_ROUNDS = 30  # Newton steps (the fit converges in a handful)
 
 
 @dataclass(frozen=True)
@@ -179,36 +178,18 @@ def fit_pair_model(
     rows = [x for x, _ in examples if len(x)]
     if not rows:
         raise ValueError("no article pairs to fit the event pair model on")
-    x = np.column_stack([np.vstack(rows), np.ones(sum(len(r) for r in rows))])
-    y = np.concatenate([t for x_, t in examples if len(x_)])
-    penalty = l2 * np.diag([*([1.0] * len(FEATURES)), 0.0])
-    w = np.zeros(x.shape[1])
-    for _ in range(_ROUNDS):
-        p = 1.0 / (1.0 + np.exp(-(x @ w)))
-        gradient = x.T @ (p - y) + penalty @ w
-        hessian = x.T @ (x * (p * (1 - p))[:, None]) + penalty
-        w -= np.linalg.solve(hessian, gradient)
-    return PairModel(
-        tuple(round(float(v), 6) for v in w[:-1]),
-        round(float(w[-1]), 6),
-        trained_on=tuple(trained_on),
+    weights, bias = fit_logistic(
+        np.vstack(rows), np.concatenate([t for x_, t in examples if len(x_)]), l2
     )
+    return PairModel(weights, bias, trained_on=tuple(trained_on))
 
 
 def model_from_json(text: str) -> PairModel:
     """Read a model written by :meth:`PairModel.to_json`."""
-    data: dict[str, Any] = json.loads(text)
-    if data.get("version") != VERSION or tuple(data.get("features", ())) != FEATURES:
-        raise SettingsError(
-            f"event pair model {data.get('version')!r} with features "
-            f"{data.get('features')!r} does not match {VERSION!r} {FEATURES!r}; rewrite it "
-            "with `python -m storyline.bench.pair_model PATH`"
-        )
-    return PairModel(
-        tuple(float(w) for w in data["weights"]),
-        float(data["bias"]),
-        trained_on=tuple(data.get("trained_on", ())),
+    weights, bias, trained_on = read_weights(
+        text, "event pair model", VERSION, FEATURES, "python -m storyline.bench.pair_model PATH"
     )
+    return PairModel(weights, bias, trained_on=trained_on)
 
 
 @cache

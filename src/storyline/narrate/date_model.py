@@ -32,11 +32,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
 
 import numpy as np
 
-from storyline.errors import SettingsError
+from storyline.logistic import fit_logistic, read_weights
 
 VERSION = "dates.lr.v2"
 COUNTS = ("naming", "later", "leads", "after")  # the raw evidence of a candidate date
@@ -48,7 +47,6 @@ L2 = 30.0  # ridge penalty of the fit (chosen leave-one-topic-out, see docs/benc
 SHARE_PRIOR = (0.5, 0.05, 20.0)
 MIN_TOP = 3.0  # a count scale: one or two articles is no maximum to measure a collection by
 TOPIC_WEIGHT = 100.0  # each topic's candidate dates weigh this much in all in the fit
-_ROUNDS = 30  # Newton steps (the fit converges in a handful)
 
 
 @dataclass(frozen=True)
@@ -111,42 +109,23 @@ def fit_date_model(
         raise ValueError("no candidate dates to fit the date model on")
     per_group = Counter(name for _, _, name in kept)
     rows = [features(counts) for counts, _, _ in kept]
-    x = np.column_stack([np.vstack(rows), np.ones(sum(len(r) for r in rows))])
-    y = np.concatenate([np.asarray(labels, float) for _, labels, _ in kept])
     weight = np.concatenate(
         [
             np.full(len(r), TOPIC_WEIGHT / len(r) / per_group[name])
             for r, (_, _, name) in zip(rows, kept, strict=True)
         ]
     )
-    penalty = l2 * np.diag([*([1.0] * len(FEATURES)), 0.0])
-    w = np.zeros(x.shape[1])
-    for _ in range(_ROUNDS):
-        p = 1.0 / (1.0 + np.exp(-(x @ w)))
-        gradient = x.T @ (weight * (p - y)) + penalty @ w
-        hessian = x.T @ (x * (weight * p * (1 - p))[:, None]) + penalty
-        w -= np.linalg.solve(hessian, gradient)
-    return DateModel(
-        tuple(round(float(v), 6) for v in w[:-1]),
-        round(float(w[-1]), 6),
-        trained_on=tuple(trained_on),
-    )
+    y = np.concatenate([np.asarray(labels, float) for _, labels, _ in kept])
+    weights, bias = fit_logistic(np.vstack(rows), y, l2, weight)
+    return DateModel(weights, bias, trained_on=tuple(trained_on))
 
 
 def model_from_json(text: str) -> DateModel:
     """Read a model written by :meth:`DateModel.to_json`."""
-    data: dict[str, Any] = json.loads(text)
-    if data.get("version") != VERSION or tuple(data.get("features", ())) != FEATURES:
-        raise SettingsError(
-            f"date model {data.get('version')!r} with features {data.get('features')!r} does "
-            f"not match {VERSION!r} {FEATURES!r}; rewrite it with "
-            "`python -m storyline.bench.tls_model PATH`"
-        )
-    return DateModel(
-        tuple(float(w) for w in data["weights"]),
-        float(data["bias"]),
-        trained_on=tuple(data.get("trained_on", ())),
+    weights, bias, trained_on = read_weights(
+        text, "date model", VERSION, FEATURES, "python -m storyline.bench.tls_model PATH"
     )
+    return DateModel(weights, bias, trained_on=trained_on)
 
 
 @cache
