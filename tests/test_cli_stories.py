@@ -226,6 +226,7 @@ def test_a_run_ends_by_splitting_a_story_that_took_in_two_threads(
     # online: every article its own event, every event in the first story
     monkeypatch.setenv("STORYLINE_CLUSTER_EVENT_THRESHOLD", "1")
     monkeypatch.setenv("STORYLINE_CLUSTER_MERGE_RATIO", "0")
+    monkeypatch.setenv("STORYLINE_CLUSTER_EVENT_PAIR_MERGE", "0")
     monkeypatch.setenv("STORYLINE_CLUSTER_STORY_THRESHOLD", "0")
     texts = [FLOOD, FIRE, FLOOD_2, FIRE_2, FLOOD_3, FIRE_3]
     _ingest_texts(tmp_path, texts)
