@@ -467,6 +467,20 @@ SETTINGS: tuple[Setting, ...] = (
         "http://127.0.0.1:8000",
         "Address of `storyline serve` that Atom feeds link back to (story pages).",
     ),
+    # issue 19: the web under 100 concurrent clients
+    Setting(
+        "bench.web_store",
+        "",
+        "Store file `storyline bench web` builds and keeps (reused when it exists, so a "
+        "rerun measures without rebuilding); empty: a temporary store, removed after.",
+    ),
+    Setting(
+        "bench.web_workers",
+        1,
+        "Server processes `storyline bench web` starts (`storyline serve --workers`).",
+        int,
+        minimum=1,
+    ),
     # issue 18e: events of one story that the learned pair model finds one happening
     Setting(
         "cluster.event_pair_merge",

@@ -230,32 +230,26 @@ class PostgresStore(_follow.FollowMethods, RunMethods):
         return [found[i] for i in ids if i in found]
 
     def list_articles(self, article_filter: ArticleFilter) -> Sequence[Article]:
-        where: list[str] = []
-        args: list[Any] = []
-        if article_filter.source is not None:
-            where.append("source = %s")
-            args.append(article_filter.source)
-        if article_filter.since is not None:
-            where.append("published >= %s")
-            args.append(article_filter.since)
-        if article_filter.until is not None:
-            where.append("substr(published, 1, 10) <= %s")
-            args.append(article_filter.until)
-        if article_filter.query:
-            # full-text search on the indexed tsvector (words, stemmed), not a scan
-            where.append("search @@ websearch_to_tsquery('english'::regconfig, %s)")
-            args.append(article_filter.query)
-        if not article_filter.duplicates:
-            where.append("duplicate_of IS NULL")
-        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        where, args = _article_where(article_filter)
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles{where}"
         sql += " ORDER BY published IS NULL, published, id"
         if article_filter.limit is not None:
             sql += " LIMIT %s OFFSET %s"
             args += [article_filter.limit, article_filter.offset]
         with self._conn() as conn:
             return [_article_from_row(row) for row in conn.execute(sql, args)]
+
+    def count_matching(self, article_filter: ArticleFilter, cap: int) -> int:
+        where, args = _article_where(article_filter)
+        sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM articles{where} LIMIT %s) AS hits"
+        with self._conn() as conn:
+            return int(conn.execute(sql, [*args, cap]).fetchone()[0])
+
+    def change_token(self) -> object:
+        """The write-ahead log's position: it moves with every commit to the server (of
+        any database, so the caches over a busy server are rebuilt more often)."""
+        with self._conn() as conn:
+            return str(conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0])
 
     def count_articles(self) -> int:
         with self._conn() as conn:
@@ -386,6 +380,28 @@ class PostgresStore(_follow.FollowMethods, RunMethods):
             by_source=tuple((str(s), int(n)) for s, n in by_source),
             by_format=tuple((str(f), int(n)) for f, n in by_format),
         )
+
+
+def _article_where(article_filter: ArticleFilter) -> tuple[str, list[Any]]:
+    """The WHERE clause (with its leading space, or empty) and arguments of a filter."""
+    where: list[str] = []
+    args: list[Any] = []
+    if article_filter.source is not None:
+        where.append("source = %s")
+        args.append(article_filter.source)
+    if article_filter.since is not None:
+        where.append("published >= %s")
+        args.append(article_filter.since)
+    if article_filter.until is not None:
+        where.append("substr(published, 1, 10) <= %s")
+        args.append(article_filter.until)
+    if article_filter.query:
+        # full-text search on the indexed tsvector (words, stemmed), not a scan
+        where.append("search @@ websearch_to_tsquery('english'::regconfig, %s)")
+        args.append(article_filter.query)
+    if not article_filter.duplicates:
+        where.append("duplicate_of IS NULL")
+    return (" WHERE " + " AND ".join(where) if where else ""), args
 
 
 def _relink(conn: Any, old_original: str, new_original: str, kind: str) -> None:

@@ -74,6 +74,7 @@ class SQLiteStore(_follow.FollowMethods, RunMethods):
                 f"cannot open the store {self.path!r}: {exc}; is it a storyline database?"
             ) from None
         self._write_lock = threading.Lock()
+        self._commits = 0
         self._writer = WriterLock(None if memory else self.path + ".lock", notice)
 
     # --- plumbing ----------------------------------------------------------------------
@@ -102,6 +103,7 @@ class SQLiteStore(_follow.FollowMethods, RunMethods):
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+            self._commits += 1  # data_version only counts the other connections' commits
 
     # --- articles ----------------------------------------------------------------------
 
@@ -162,6 +164,10 @@ class SQLiteStore(_follow.FollowMethods, RunMethods):
                     (*_safe_row(_article_row(article)), seq, now),
                 )
                 conn.execute(
+                    "INSERT INTO article_text(rowid, title, text) VALUES (?, ?, ?)",
+                    (seq, _indexable(article.title or ""), _indexable(article.text)),
+                )
+                conn.execute(
                     "INSERT INTO fingerprints(article_id, signature) VALUES (?, ?)",
                     (article.id, signature),
                 )
@@ -197,30 +203,22 @@ class SQLiteStore(_follow.FollowMethods, RunMethods):
         return _article_from_row(row)
 
     def list_articles(self, article_filter: ArticleFilter) -> Sequence[Article]:
-        where: list[str] = []
-        args: list[Any] = []
-        if article_filter.source is not None:
-            where.append("source = ?")
-            args.append(article_filter.source)
-        if article_filter.since is not None:
-            where.append("published >= ?")
-            args.append(article_filter.since)
-        if article_filter.until is not None:
-            where.append("substr(published, 1, 10) <= ?")
-            args.append(article_filter.until)
-        if article_filter.query:
-            where.append("(instr(lower(title), ?) > 0 OR instr(lower(text), ?) > 0)")
-            args += [article_filter.query.lower()] * 2
-        if not article_filter.duplicates:
-            where.append("duplicate_of IS NULL")
-        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        where, args = _article_where(article_filter)
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles{where}"
         sql += " ORDER BY published IS NULL, published, id"
         if article_filter.limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [article_filter.limit, article_filter.offset]
         return [_article_from_row(row) for row in self._conn.execute(sql, args)]
+
+    def count_matching(self, article_filter: ArticleFilter, cap: int) -> int:
+        where, args = _article_where(article_filter)
+        sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM articles{where} LIMIT ?)"
+        return int(self._conn.execute(sql, [*args, cap]).fetchone()[0])
+
+    def change_token(self) -> object:
+        (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+        return (int(version), self._commits)
 
     def count_articles(self) -> int:
         return int(self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
@@ -356,6 +354,39 @@ class SQLiteStore(_follow.FollowMethods, RunMethods):
             placed=int(placed),
             pending=int(pending),
         )
+
+
+def _indexable(text: str) -> str:
+    """Text as the trigram index takes it: FTS5 stops reading at a NUL, so each NUL
+    becomes U+FFFD (no query that uses the index holds either)."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
+def _article_where(article_filter: ArticleFilter) -> tuple[str, list[Any]]:
+    """The WHERE clause (with its leading space, or empty) and arguments of a filter."""
+    where: list[str] = []
+    args: list[Any] = []
+    if article_filter.source is not None:
+        where.append("source = ?")
+        args.append(article_filter.source)
+    if article_filter.since is not None:
+        where.append("published >= ?")
+        args.append(article_filter.since)
+    if article_filter.until is not None:
+        where.append("substr(published, 1, 10) <= ?")
+        args.append(article_filter.until)
+    if article_filter.query:
+        wanted = article_filter.query.lower()
+        if len(wanted) >= 3 and wanted.isascii() and "\x00" not in wanted:
+            # the trigram index narrows the candidates (its case folding matches at least
+            # what lower() does on ASCII); instr() below keeps exactly the same matches
+            where.append("seq IN (SELECT rowid FROM article_text WHERE article_text MATCH ?)")
+            args.append('"' + wanted.replace('"', '""') + '"')
+        where.append("(instr(lower(title), ?) > 0 OR instr(lower(text), ?) > 0)")
+        args += [wanted, wanted]
+    if not article_filter.duplicates:
+        where.append("duplicate_of IS NULL")
+    return (" WHERE " + " AND ".join(where) if where else ""), args
 
 
 def _relink(conn: sqlite3.Connection, old_original: str, new_original: str, kind: str) -> None:
