@@ -8,7 +8,6 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from storyline.bench.pair_model import fit_without, topic_examples
 from storyline.cluster.changes import Merged
 from storyline.cluster.features import Features
 from storyline.cluster.online import OnlineClusterer
@@ -16,10 +15,12 @@ from storyline.cluster.pair_model import (
     FEATURES,
     PairModel,
     feature_matrices,
+    fit_without,
     learned_merges,
     learned_split,
     load_pair_model,
     model_from_json,
+    topic_examples,
 )
 from storyline.cluster.params import ClusterParams
 from storyline.cluster.similarity import Vocabulary

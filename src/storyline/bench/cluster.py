@@ -35,7 +35,7 @@ from typing import Any
 from storyline import service
 from storyline.cluster.features import Features, article_features
 from storyline.cluster.online import OnlineClusterer
-from storyline.cluster.pair_model import PairModel
+from storyline.cluster.pair_model import PairModel, fit_without, topic_examples
 from storyline.cluster.params import params_from_settings
 from storyline.errors import BenchError
 from storyline.models import Article, Enrichment
@@ -328,8 +328,6 @@ def _refit_by_topic(
     pairs, the whole set is clustered with it, and that topic's event scores are kept;
     the scores over all topics pool those placements (each article placed by the run
     that did not train on its topic). ``None`` when fewer than two topics have events."""
-    from storyline.bench.pair_model import fit_without, topic_examples
-
     topics = {a: topic_of({k: gold[k].get(a) for k in gold}) for a in gold["event"]}
     examples = topic_examples(features, gold["event"], topics)
     if len(examples) < 2:
