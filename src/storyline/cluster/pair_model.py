@@ -319,35 +319,3 @@ def learned_split(
         round(within, 4),
         basis="model",
     )
-
-
-Examples = dict[str, tuple[np.ndarray, np.ndarray]]
-
-
-def topic_examples(
-    features: Sequence[Features],
-    gold: Mapping[str, str | None],
-    topics: Mapping[str, str | None],
-) -> Examples:
-    """Per topic, the pair features and same-event targets of its articles with a gold
-    event, under the document frequencies of the whole set (as consolidation at the end
-    of a run sees them)."""
-    vocab = Vocabulary()
-    for item in features:
-        vocab.add(item)
-    members: dict[str, list[Features]] = {}
-    for item in features:
-        topic = topics.get(item.article_id)
-        if topic is not None and gold.get(item.article_id) is not None:
-            members.setdefault(topic, []).append(item)
-    return {
-        topic: pair_examples(items, vocab, [str(gold[i.article_id]) for i in items])
-        for topic, items in sorted(members.items())
-        if len(items) > 1
-    }
-
-
-def fit_without(examples: Examples, left_out: str | None = None) -> PairModel:
-    """The model fitted on every topic but ``left_out``."""
-    kept = sorted(t for t in examples if t != left_out)
-    return fit_pair_model([examples[t] for t in kept], trained_on=kept)
