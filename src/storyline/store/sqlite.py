@@ -8,40 +8,29 @@ transaction, so a crash or kill leaves the store as of the last committed batch.
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 import threading
-import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from storyline.errors import NotFoundError, StoreError
-from storyline.ingest.files import safe_text
-from storyline.models import Article, Edit, Enrichment, Entity
+from storyline.errors import StoreError
+from storyline.models import Article, Enrichment, Entity
 from storyline.store import clusters as _clusters
 from storyline.store import enrichments as _enrichments
 from storyline.store import follow as _follow
-from storyline.store.base import ArticleFilter, StoredSignature, StoreStats
+from storyline.store.articles import ARTICLE_COLUMNS, ArticleMethods, article_row, relink
 from storyline.store.lock import Notice, WriterLock, print_notice
 from storyline.store.migrations import migrate
 from storyline.store.runs import RunMethods
-
-_ARTICLE_COLUMNS = (
-    "id, title, text, raw, edits, published, updated, source, url, language, authors, "
-    "contributors, credits, captions, dateline, description, origin, format, html, "
-    "content_hash, duplicate_of, duplicate_kind, labels, words"
-)
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(_follow.FollowMethods, RunMethods):
+class SQLiteStore(ArticleMethods, _follow.FollowMethods, RunMethods):
     """The default store: a single SQLite file (or memory, for tests)."""
 
     def __init__(
@@ -105,45 +94,6 @@ class SQLiteStore(_follow.FollowMethods, RunMethods):
 
     # --- articles ----------------------------------------------------------------------
 
-    def existing_ids(self, ids: Iterable[str]) -> set[str]:
-        wanted = list(ids)
-        found: set[str] = set()
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
-            found.update(row[0] for row in rows)
-        return found
-
-    def find_by_hash(self, content_hash: str) -> Sequence[tuple[str, str | None]]:
-        rows = self._conn.execute(
-            "SELECT id, published FROM articles "
-            "WHERE content_hash = ? AND duplicate_of IS NULL ORDER BY seq",
-            (content_hash,),
-        )
-        return [(row[0], row[1]) for row in rows]
-
-    def find_by_bands(self, keys: Sequence[bytes]) -> Sequence[StoredSignature]:
-        if not keys:
-            return []
-        marks = ",".join("?" * len(keys))
-        ids = [
-            row[0]
-            for row in self._conn.execute(
-                f"SELECT DISTINCT article_id FROM bands WHERE key IN ({marks})", list(keys)
-            )
-        ]
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        rows = self._conn.execute(
-            "SELECT a.id, a.published, f.signature FROM articles a "
-            "JOIN fingerprints f ON f.article_id = a.id "
-            f"WHERE a.id IN ({marks}) AND a.duplicate_of IS NULL ORDER BY a.seq",
-            ids,
-        )
-        return [StoredSignature(row[0], row[1], row[2]) for row in rows]
-
     def add_articles(
         self,
         items: Sequence[tuple[Article, bytes, Sequence[bytes]]],
@@ -154,88 +104,24 @@ class SQLiteStore(_follow.FollowMethods, RunMethods):
         now = _now()
         with self._write() as conn:
             seq = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0])
-            for article, signature, bands in items:
-                seq += 1
-                conn.execute(
-                    f"INSERT INTO articles ({_ARTICLE_COLUMNS}, seq, ingested_at) "
-                    "VALUES (" + ",".join("?" * 26) + ")",
-                    (*_safe_row(_article_row(article)), seq, now),
-                )
-                conn.execute(
-                    "INSERT INTO fingerprints(article_id, signature) VALUES (?, ?)",
-                    (article.id, signature),
-                )
-                conn.executemany(
-                    "INSERT INTO bands(key, article_id) VALUES (?, ?)",
-                    [(key, article.id) for key in bands],
-                )
+            conn.executemany(
+                f"INSERT INTO articles ({ARTICLE_COLUMNS}, seq, ingested_at) "
+                "VALUES (" + ",".join("?" * 26) + ")",
+                [
+                    (*article_row(article), seq + n, now)
+                    for n, (article, _, _) in enumerate(items, start=1)
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO fingerprints(article_id, signature) VALUES (?, ?)",
+                [(article.id, signature) for article, signature, _ in items],
+            )
+            conn.executemany(
+                "INSERT INTO bands(key, article_id) VALUES (?, ?)",
+                [(key, article.id) for article, _, bands in items for key in bands],
+            )
             for old_original, new_original, kind in relinks:
-                _relink(conn, old_original, new_original, kind)
-
-    def relink_duplicates(self, old_original: str, new_original: str, kind: str) -> None:
-        with self._write() as conn:
-            _relink(conn, old_original, new_original, kind)
-
-    def fill_metadata(
-        self, article_id: str, *, published: str | None = None, source: str | None = None
-    ) -> None:
-        with self._write() as conn:
-            conn.execute(
-                "UPDATE articles SET published = COALESCE(published, ?), "
-                "source = COALESCE(source, ?) WHERE id = ?",
-                (published, source, article_id),
-            )
-
-    def get_article(self, article_id: str) -> Article:
-        row = self._conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()
-        if row is None:
-            raise NotFoundError(
-                f"no article with id {article_id!r}; `storyline articles` lists the ids"
-            )
-        return _article_from_row(row)
-
-    def list_articles(self, article_filter: ArticleFilter) -> Sequence[Article]:
-        where: list[str] = []
-        args: list[Any] = []
-        if article_filter.source is not None:
-            where.append("source = ?")
-            args.append(article_filter.source)
-        if article_filter.since is not None:
-            where.append("published >= ?")
-            args.append(article_filter.since)
-        if article_filter.until is not None:
-            where.append("substr(published, 1, 10) <= ?")
-            args.append(article_filter.until)
-        if article_filter.query:
-            where.append("(instr(lower(title), ?) > 0 OR instr(lower(text), ?) > 0)")
-            args += [article_filter.query.lower()] * 2
-        if not article_filter.duplicates:
-            where.append("duplicate_of IS NULL")
-        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY published IS NULL, published, id"
-        if article_filter.limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            args += [article_filter.limit, article_filter.offset]
-        return [_article_from_row(row) for row in self._conn.execute(sql, args)]
-
-    def count_articles(self) -> int:
-        return int(self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-
-    def get_articles(self, ids: Sequence[str]) -> list[Article]:
-        found: dict[str, Article] = {}
-        for i in range(0, len(ids), 500):
-            chunk = list(ids[i : i + 500])
-            marks = ",".join("?" * len(chunk))
-            rows = self._conn.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
-            )
-            for row in rows:
-                found[row[0]] = _article_from_row(row)
-        return [found[i] for i in ids if i in found]
+                relink(conn, old_original, new_original, kind)
 
     # --- enrichment ----------------------------------------------------------------------
 
@@ -307,10 +193,6 @@ class SQLiteStore(_follow.FollowMethods, RunMethods):
     def get_placement(self, article_id: str) -> _clusters.PlacementRow | None:
         return _clusters.placement(self._conn, article_id)
 
-    def placements(self) -> dict[str, str]:
-        rows = self._conn.execute("SELECT article_id, event_id FROM placements")
-        return {row[0]: row[1] for row in rows}
-
     def reset_clusters(self) -> None:
         with self._write() as conn:
             _clusters.reset(conn)
@@ -318,116 +200,3 @@ class SQLiteStore(_follow.FollowMethods, RunMethods):
     def log_clusters(self, lines: Sequence[str]) -> None:
         with self._write() as conn:
             _clusters.log_lines(conn, lines)
-
-    def stats(self) -> StoreStats:
-        conn = self._conn
-        row = conn.execute(
-            "SELECT COUNT(*), COUNT(duplicate_of), COUNT(DISTINCT source), "
-            "COALESCE(SUM(words), 0), MIN(published), MAX(published) FROM articles"
-        ).fetchone()
-        by_source = conn.execute(
-            "SELECT COALESCE(source, '(unknown)'), COUNT(*) FROM articles "
-            "GROUP BY source ORDER BY COUNT(*) DESC, source LIMIT 20"
-        ).fetchall()
-        by_format = conn.execute(
-            "SELECT format, COUNT(*) FROM articles GROUP BY format ORDER BY COUNT(*) DESC"
-        ).fetchall()
-        rejections = conn.execute("SELECT COUNT(*) FROM rejections").fetchone()[0]
-        enriched = conn.execute("SELECT COUNT(*) FROM enrichments").fetchone()[0]
-        placed = conn.execute("SELECT COUNT(*) FROM placements").fetchone()[0]
-        pending = conn.execute(
-            "SELECT COUNT(*) FROM articles a WHERE NOT EXISTS "
-            "(SELECT 1 FROM enrichments e WHERE e.article_id = a.id) OR NOT EXISTS "
-            "(SELECT 1 FROM placements p WHERE p.article_id = a.id)"
-        ).fetchone()[0]
-        runs = conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
-        return StoreStats(
-            articles=int(row[0]),
-            duplicates=int(row[1]),
-            sources=int(row[2]),
-            words=int(row[3]),
-            first_published=row[4],
-            last_published=row[5],
-            rejections=int(rejections),
-            runs=int(runs),
-            by_source=tuple((str(s), int(n)) for s, n in by_source),
-            by_format=tuple((str(f), int(n)) for f, n in by_format),
-            enriched=int(enriched),
-            placed=int(placed),
-            pending=int(pending),
-        )
-
-
-def _relink(conn: sqlite3.Connection, old_original: str, new_original: str, kind: str) -> None:
-    conn.execute(
-        "UPDATE articles SET duplicate_of = ?, duplicate_kind = ? WHERE id = ?",
-        (new_original, kind, old_original),
-    )
-    conn.execute(
-        "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ? AND id != ?",
-        (new_original, old_original, new_original),
-    )
-
-
-def _safe_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """``row`` with lone surrogates replaced in its strings (they cannot be encoded)."""
-    return tuple(safe_text(v) if isinstance(v, str) else v for v in row)
-
-
-def _article_row(article: Article) -> tuple[Any, ...]:
-    html = zlib.compress(article.html.encode("utf-8")) if article.html is not None else None
-    return (
-        article.id,
-        article.title,
-        article.text,
-        None if article.raw == article.text else article.raw,
-        json.dumps([asdict(edit) for edit in article.edits], ensure_ascii=False),
-        article.published,
-        article.updated,
-        article.source,
-        article.url,
-        article.language,
-        json.dumps(list(article.authors), ensure_ascii=False),
-        json.dumps(list(article.contributors), ensure_ascii=False),
-        json.dumps(list(article.credits), ensure_ascii=False),
-        json.dumps(list(article.captions), ensure_ascii=False),
-        article.dateline,
-        article.description,
-        article.origin,
-        article.format,
-        html,
-        article.content_hash,
-        article.duplicate_of,
-        article.duplicate_kind,
-        json.dumps(dict(article.labels), ensure_ascii=False),
-        article.words,
-    )
-
-
-def _article_from_row(row: Sequence[Any]) -> Article:
-    html = zlib.decompress(row[18]).decode("utf-8") if row[18] is not None else None
-    return Article(
-        id=row[0],
-        title=row[1],
-        text=row[2],
-        raw=row[2] if row[3] is None else row[3],
-        edits=tuple(Edit(**edit) for edit in json.loads(row[4])),
-        published=row[5],
-        updated=row[6],
-        source=row[7],
-        url=row[8],
-        language=row[9],
-        authors=tuple(json.loads(row[10])),
-        contributors=tuple(json.loads(row[11])),
-        credits=tuple(json.loads(row[12])),
-        captions=tuple(json.loads(row[13])),
-        dateline=row[14],
-        description=row[15],
-        origin=row[16],
-        format=row[17],
-        html=html,
-        content_hash=row[19],
-        duplicate_of=row[20],
-        duplicate_kind=row[21],
-        labels=json.loads(row[22]),
-    )
