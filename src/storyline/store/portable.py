@@ -41,9 +41,12 @@ def run_many(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         cursor.executemany(sql.replace("?", "%s"), rows)
 
 
-def chunks(conn: Connection, values: Sequence[Any]) -> Iterator[list[Any]]:
-    """``values`` in as few pieces as one :func:`one_of` test may take (none if empty)."""
-    size = _SQLITE_CHUNK if is_sqlite(conn) else max(1, len(values))
+def chunks(conn: Connection, values: Sequence[Any], size: int = 0) -> Iterator[list[Any]]:
+    """``values`` in as few pieces as one :func:`one_of` test may take (none if empty):
+    one on PostgreSQL, pieces of ``size`` (default 500) on SQLite."""
+    if not is_sqlite(conn):
+        size = len(values)
+    size = max(1, size or _SQLITE_CHUNK)
     for first in range(0, len(values), size):
         yield list(values[first : first + size])
 
@@ -53,6 +56,31 @@ def one_of(conn: Connection, values: Sequence[Any]) -> tuple[str, list[Any]]:
     if is_sqlite(conn):
         return "IN (" + ", ".join("?" * len(values)) + ")", list(values)
     return "= ANY(?)", [list(values)]
+
+
+def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Any]) -> None:
+    """Insert many plain rows: ``COPY`` on PostgreSQL (one stream), ``executemany`` on
+    SQLite. Columns are named as SQL names them (``"end"`` quoted)."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    if is_sqlite(conn):
+        marks = ", ".join("?" * len(columns))
+        conn.executemany(f"INSERT INTO {table}({names}) VALUES ({marks})", rows)
+        return
+    with conn.cursor() as cursor, cursor.copy(f"COPY {table}({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def json_value(conn: Connection, text: str) -> str:
+    """A JSON document as the connection's JSON column takes it (PostgreSQL's ``JSONB``
+    refuses an escaped NUL: :func:`storyline.store.pg_text.json_in`)."""
+    if is_sqlite(conn):
+        return text
+    from storyline.store.pg_text import json_in
+
+    return json_in(text)
 
 
 class ConnectionLender:

@@ -21,11 +21,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from storyline.errors import StoreError
-from storyline.models import Article, Enrichment, Entity
-from storyline.store import follow as _follow
-from storyline.store import pg_clusters as _q
+from storyline.models import Article
 from storyline.store.articles import ARTICLE_COLUMNS, ArticleMethods, article_row, relink
-from storyline.store.clusters import ClusterProfile, ClusterRow, PlacementRow
+from storyline.store.clusters import ClusterMethods
+from storyline.store.enrichments import EnrichmentMethods
+from storyline.store.follow import FollowMethods
 from storyline.store.pg_migrations import migrate
 from storyline.store.pg_text import configure
 from storyline.store.runs import RunMethods
@@ -51,7 +51,7 @@ def _redact(url: str) -> str:
     return url
 
 
-class PostgresStore(ArticleMethods, _follow.FollowMethods, RunMethods):
+class PostgresStore(ArticleMethods, EnrichmentMethods, ClusterMethods, FollowMethods, RunMethods):
     """A store in a PostgreSQL database, shared by any number of processes."""
 
     def __init__(self, url: str, *, pool_size: int = 4) -> None:
@@ -163,95 +163,3 @@ class PostgresStore(ArticleMethods, _follow.FollowMethods, RunMethods):
                             copy.write_row((key, article.id))
             for old_original, new_original, kind in relinks:
                 relink(cur, old_original, new_original, kind)
-
-    # --- enrichment ----------------------------------------------------------------------
-
-    def unenriched_ids(self, limit: int) -> list[str]:
-        with self._conn() as conn:
-            return _q.unenriched(conn, limit)
-
-    def save_enrichments(self, items: Sequence[Enrichment], entities: Sequence[Entity]) -> None:
-        if not items and not entities:
-            return
-        with self._write() as conn:
-            _q.save_enrichments(conn, items, entities)
-
-    def get_enrichment(self, article_id: str) -> Enrichment | None:
-        with self._conn() as conn:
-            return _q.load_enrichment(conn, article_id)
-
-    def all_entities(self) -> list[Entity]:
-        with self._conn() as conn:
-            return _q.all_entities(conn)
-
-    def entity_counts(
-        self, *, type: str | None = None, limit: int | None = None
-    ) -> list[tuple[Entity, int, int]]:
-        with self._conn() as conn:
-            return _q.entity_counts(conn, type=type, limit=limit)
-
-    # --- events and stories -------------------------------------------------------------
-
-    def unclustered_ids(self, limit: int) -> list[str]:
-        with self._conn() as conn:
-            return _q.unclustered(conn, limit)
-
-    def load_cluster_state(self) -> tuple[str, bytes] | None:
-        with self._conn() as conn:
-            return _q.load_state(conn)
-
-    def save_clusters(
-        self,
-        placements: Sequence[PlacementRow],
-        events: Sequence[ClusterRow],
-        state: bytes,
-        producer: str,
-        log: Sequence[str] = (),
-        dropped: Sequence[str] = (),
-        redirects: Sequence[tuple[str, str]] = (),
-    ) -> None:
-        with self._write() as conn:
-            touched = _q.save_clusters(conn, placements, events, state, producer)
-            _q.drop_events(conn, dropped)
-            _q.recount(conn, sorted(touched))
-            _q.retitle_stories(conn, sorted(touched))
-            _q.log_lines(conn, log)
-            _q.redirect(conn, redirects)
-
-    def get_cluster(self, kind: str, cluster_id: str) -> ClusterRow | None:
-        with self._conn() as conn:
-            return _q.get(conn, kind, cluster_id)
-
-    def resolve_story(self, story_id: str) -> str | None:
-        with self._conn() as conn:
-            return _q.resolve_story(conn, story_id)
-
-    def list_clusters(
-        self, kind: str, *, story: str | None = None, limit: int | None = None
-    ) -> list[ClusterRow]:
-        with self._conn() as conn:
-            if kind == "event":
-                return _q.events(conn, story=story, limit=limit)
-            return _q.stories(conn, limit=limit)
-
-    def cluster_members(self, *, story: str | None, event: str | None) -> list[str]:
-        with self._conn() as conn:
-            return _q.members(conn, story=story, event=event)
-
-    def cluster_profiles(
-        self, kind: str, cluster_ids: Sequence[str], top: int
-    ) -> dict[str, ClusterProfile]:
-        with self._conn() as conn:
-            return _q.profiles(conn, kind, cluster_ids, top)
-
-    def get_placement(self, article_id: str) -> PlacementRow | None:
-        with self._conn() as conn:
-            return _q.placement(conn, article_id)
-
-    def reset_clusters(self) -> None:
-        with self._write() as conn:
-            _q.reset(conn)
-
-    def log_clusters(self, lines: Sequence[str]) -> None:
-        with self._write() as conn:
-            _q.log_lines(conn, lines)

@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from storyline.errors import StoreError
-from storyline.models import Article, Enrichment, Entity
-from storyline.store import clusters as _clusters
-from storyline.store import enrichments as _enrichments
-from storyline.store import follow as _follow
+from storyline.models import Article
 from storyline.store.articles import ARTICLE_COLUMNS, ArticleMethods, article_row, relink
+from storyline.store.clusters import ClusterMethods
+from storyline.store.enrichments import EnrichmentMethods
+from storyline.store.follow import FollowMethods
 from storyline.store.lock import Notice, WriterLock, print_notice
 from storyline.store.migrations import migrate
 from storyline.store.runs import RunMethods
@@ -30,7 +30,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(ArticleMethods, _follow.FollowMethods, RunMethods):
+class SQLiteStore(ArticleMethods, EnrichmentMethods, ClusterMethods, FollowMethods, RunMethods):
     """The default store: a single SQLite file (or memory, for tests)."""
 
     def __init__(
@@ -122,81 +122,3 @@ class SQLiteStore(ArticleMethods, _follow.FollowMethods, RunMethods):
             )
             for old_original, new_original, kind in relinks:
                 relink(conn, old_original, new_original, kind)
-
-    # --- enrichment ----------------------------------------------------------------------
-
-    def unenriched_ids(self, limit: int) -> list[str]:
-        return _enrichments.unenriched(self._conn, limit)
-
-    def save_enrichments(self, items: Sequence[Enrichment], entities: Sequence[Entity]) -> None:
-        with self._write() as conn:
-            _enrichments.save(conn, items, entities)
-
-    def get_enrichment(self, article_id: str) -> Enrichment | None:
-        return _enrichments.load(self._conn, article_id)
-
-    def all_entities(self) -> list[Entity]:
-        return _enrichments.all_entities(self._conn)
-
-    def entity_counts(
-        self, *, type: str | None = None, limit: int | None = None
-    ) -> list[tuple[Entity, int, int]]:
-        return _enrichments.entity_counts(self._conn, type=type, limit=limit)
-
-    # --- events and stories -------------------------------------------------------------
-
-    def unclustered_ids(self, limit: int) -> list[str]:
-        return _clusters.unclustered(self._conn, limit)
-
-    def load_cluster_state(self) -> tuple[str, bytes] | None:
-        return _clusters.load_state(self._conn)
-
-    def save_clusters(
-        self,
-        placements: Sequence[_clusters.PlacementRow],
-        events: Sequence[_clusters.ClusterRow],
-        state: bytes,
-        producer: str,
-        log: Sequence[str] = (),
-        dropped: Sequence[str] = (),
-        redirects: Sequence[tuple[str, str]] = (),
-    ) -> None:
-        with self._write() as conn:
-            touched = _clusters.save(conn, placements, events, state, producer)
-            _clusters.drop_events(conn, dropped)
-            _clusters.recount(conn, sorted(touched))
-            _clusters.retitle_stories(conn, sorted(touched))
-            _clusters.log_lines(conn, log)
-            _clusters.redirect(conn, redirects)
-
-    def get_cluster(self, kind: str, cluster_id: str) -> _clusters.ClusterRow | None:
-        return _clusters.get(self._conn, kind, cluster_id)
-
-    def resolve_story(self, story_id: str) -> str | None:
-        return _clusters.resolve_story(self._conn, story_id)
-
-    def list_clusters(
-        self, kind: str, *, story: str | None = None, limit: int | None = None
-    ) -> list[_clusters.ClusterRow]:
-        if kind == "event":
-            return _clusters.events(self._conn, story=story, limit=limit)
-        return _clusters.stories(self._conn, limit=limit)
-
-    def cluster_members(self, *, story: str | None, event: str | None) -> list[str]:
-        return _clusters.members(self._conn, story=story, event=event)
-
-    def cluster_profiles(
-        self, kind: str, cluster_ids: Sequence[str], top: int
-    ) -> dict[str, _clusters.ClusterProfile]:
-        return _clusters.profiles(self._conn, kind, cluster_ids, top)
-
-    def get_placement(self, article_id: str) -> _clusters.PlacementRow | None:
-        return _clusters.placement(self._conn, article_id)
-
-    def reset_clusters(self) -> None:
-        with self._write() as conn:
-            _clusters.reset(conn)
-
-    def log_clusters(self, lines: Sequence[str]) -> None:
-        with self._write() as conn:
-            _clusters.log_lines(conn, lines)
