@@ -124,6 +124,11 @@ class Store(Protocol):
 
     def get_enrichment(self, article_id: str) -> Enrichment | None: ...
 
+    def get_enrichments(self, article_ids: Sequence[str]) -> dict[str, Enrichment]:
+        """Article id -> enrichment for those of ``article_ids`` that have one, in one
+        query (not one an article)."""
+        ...
+
     def all_entities(self) -> Sequence[Entity]: ...
 
     def entity_counts(

@@ -111,6 +111,21 @@ def load(conn: Connection, article_id: str) -> Enrichment | None:
     return None if row is None else enrichment_from_json(article_id, row[0], row[1])
 
 
+def load_many(conn: Connection, article_ids: Sequence[str]) -> dict[str, Enrichment]:
+    """The enrichments of those of ``article_ids`` that have one (one query per chunk)."""
+    found: dict[str, Enrichment] = {}
+    for chunk in chunks(conn, list(dict.fromkeys(article_ids))):
+        test, args = one_of(conn, chunk)
+        rows = run_sql(
+            conn,
+            f"SELECT article_id, producer, data FROM enrichments WHERE article_id {test}",
+            args,
+        )
+        for article_id, producer, data in rows:
+            found[article_id] = enrichment_from_json(article_id, producer, data)
+    return found
+
+
 def unenriched(conn: Connection, limit: int) -> list[str]:
     rows = run_sql(
         conn,
@@ -166,6 +181,10 @@ class EnrichmentMethods(ConnectionLender):
     def get_enrichment(self, article_id: str) -> Enrichment | None:
         with self._reading() as conn:
             return load(conn, article_id)
+
+    def get_enrichments(self, article_ids: Sequence[str]) -> dict[str, Enrichment]:
+        with self._reading() as conn:
+            return load_many(conn, article_ids)
 
     def all_entities(self) -> list[Entity]:
         with self._reading() as conn:
