@@ -101,3 +101,12 @@ def test_hash_lookups_for_many_hashes_at_once(store: Store) -> None:
     assert found == {first.content_hash: [("late", "2020-01-02"), ("early", "2020-01-01")]}
     assert [s.article_id for _, s in store.band_matches(list(bands))][:2] == ["late", "late"]
     assert store.existing_ids(["late", "late", "zz", "early"]) == {"late", "early"}
+
+
+def test_a_page_past_any_integer_is_empty_not_an_error(store: Store) -> None:
+    from storyline.store.base import ArticleFilter
+
+    _fill(store)
+    huge = 37191967941344507199488  # what a fuzzer sent to /api/search
+    assert store.list_articles(ArticleFilter(offset=huge)) == []
+    assert len(store.list_articles(ArticleFilter(limit=huge))) == 7

@@ -29,6 +29,9 @@ ARTICLE_COLUMNS = (
 )
 
 
+_MAX_INT = 2**63 - 1  # the largest integer either store binds
+
+
 class ArticleMethods(ConnectionLender):
     """The article methods of the ``Store`` protocol that read, relink and count."""
 
@@ -165,8 +168,10 @@ class ArticleMethods(ConnectionLender):
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY published IS NULL, published, id"
         if article_filter.limit is not None:
+            if article_filter.offset > _MAX_INT:  # past any store's end (and its integers)
+                return []
             sql += " LIMIT ? OFFSET ?"
-            args += [article_filter.limit, article_filter.offset]
+            args += [min(article_filter.limit, _MAX_INT), article_filter.offset]
         with self._reading() as conn:
             return [article_from_row(row) for row in run_sql(conn, sql, args)]
 
