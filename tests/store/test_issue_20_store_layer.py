@@ -6,44 +6,20 @@ page makes without loading articles it does not show."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from storyline import service
 from storyline.errors import NotFoundError
-from storyline.ingest.dedupe import fingerprint
 from storyline.models import Article, Enrichment, Entity, Mention, Quote
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow, PlacementRow
-from storyline.store.sqlite import SQLiteStore
-
-
-def _article(article_id: str, text: str, **kw: object) -> tuple[Article, bytes, tuple[bytes, ...]]:
-    fp = fingerprint(text, threshold=0.8, num_perm=64)
-    article = Article(id=article_id, text=text, raw=text, content_hash=fp.content_hash, **kw)  # type: ignore[arg-type]
-    return article, fp.signature, fp.bands
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest) -> Iterator[Store]:
-    if request.param == "sqlite":
-        made: Store = SQLiteStore(memory=True)
-    else:
-        pytest.importorskip("psycopg", reason="the scale extra (psycopg) is not installed")
-        from storyline.store.postgres import PostgresStore
-
-        made = PostgresStore(request.getfixturevalue("pg_url"))
-    try:
-        yield made
-    finally:
-        made.close()
+from tests.store.conftest import stored_article
 
 
 def _fill(store: Store) -> dict[str, Enrichment]:
     kent = Entity("person:anna kent", "Anna\x00Kent", "person", ("Kent",))
     store.add_articles(
-        [_article(f"a{i}", f"Report number {i} on the flood in Millbrook.") for i in range(7)]
+        [stored_article(f"a{i}", f"Report number {i} on the flood in Millbrook.") for i in range(7)]
     )
     made = {
         f"a{i}": Enrichment(
@@ -86,7 +62,7 @@ def test_stats_count_enriched_placed_and_pending_on_both(store: Store) -> None:
 
 
 def test_hash_lookups_for_many_hashes_at_once(store: Store) -> None:
-    first, sig, bands = _article(
+    first, sig, bands = stored_article(
         "late", "The same wire text, word for word.", published="2020-01-02"
     )
     second = Article(
