@@ -30,7 +30,7 @@ def _records() -> list[dict[str, object]]:
     ]
     x = synthetic_article(rng, 200)
     y = synthetic_article(rng, 150)
-    placed = [
+    placed: list[tuple[int, dict[str, object]]] = [
         (5, {"id": "x-late", "text": x, "published": "2020-02-03"}),
         (30, {"id": "x-early", "text": x, "published": "2020-02-01"}),  # older: the original
         (

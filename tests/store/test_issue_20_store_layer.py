@@ -26,7 +26,7 @@ def _fill(store: Store) -> dict[str, Enrichment]:
             f"a{i}",
             (Mention(0, 4, "An\x00na \\u0000", "PERSON", kent.key),),
             (kent,),
-            quotes=(Quote(f"We rebuild {i}\x00.", "Anna Kent", 0, 10, "direct"),),
+            quotes=(Quote(0, 10, f"We rebuild {i}\x00.", "direct", speaker="Anna Kent"),),
         )
         for i in range(0, 7, 2)
     }
