@@ -101,3 +101,48 @@ def test_enrich_has_one_subpackage_per_stage_with_many_files() -> None:
         assert (enrich / stage / "__init__.py").is_file(), stage
     flat = sorted(p.name for p in enrich.glob("*.py"))
     assert not [name for name in flat if "_" in name.removesuffix(".py").strip("_")], flat
+
+
+def _word_lists() -> list[tuple[str, frozenset[str]]]:
+    """Every word list written as a string literal split on spaces, with its module."""
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "split"
+                and isinstance(node.func.value, ast.Constant)
+                and isinstance(node.func.value.value, str)
+            ):
+                found.append((_module_name(path), frozenset(node.func.value.value.split())))
+    return found
+
+
+def test_one_stop_word_list() -> None:
+    from storyline.stopwords import stop_words
+
+    spacy_like = frozenset("the and of was were which whom whose through because".split())
+    holders = sorted(module for module, words in _word_lists() if len(words & spacy_like) >= 6)
+    assert holders == [], holders  # the list is spaCy's, extended in storyline.stopwords
+    assert spacy_like <= stop_words()
+    assert {"said", "according", "monday", "yesterday"} <= stop_words()
+
+
+def test_one_country_alias_table() -> None:
+    holders = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                keys = {
+                    k.value.lower()
+                    for k in node.keys
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                }
+                if {"britain", "burma", "holland"} <= keys:
+                    holders.append(_module_name(path))
+    assert holders == ["storyline.enrich.places.gazetteer"]
+    from storyline.enrich.entities.aliases import country_code
+
+    assert country_code("britain") == "GB"
+    assert country_code("soviet union") == "RU"

@@ -467,6 +467,41 @@ SETTINGS: tuple[Setting, ...] = (
         "http://127.0.0.1:8000",
         "Address of `storyline serve` that Atom feeds link back to (story pages).",
     ),
+    # issue 19: the web under 100 concurrent clients
+    Setting(
+        "bench.web_store",
+        "",
+        "Store file `storyline bench web` builds and keeps (reused when it exists, so a "
+        "rerun measures without rebuilding); empty: a temporary store, removed after.",
+    ),
+    Setting(
+        "bench.web_workers",
+        1,
+        "Server processes `storyline bench web` starts (`storyline serve --workers`).",
+        int,
+        minimum=1,
+    ),
+    # issue 18e: events of one story that the learned pair model finds one happening
+    Setting(
+        "cluster.event_pair_merge",
+        0.75,
+        "After the ratio merges, consolidation merges two events of one story when the "
+        "event pair model (cluster/event_pairs.json) gives their articles on average at "
+        "least this probability of reporting one happening (0: never).",
+        float,
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Setting(
+        "cluster.event_pair_split",
+        0.65,
+        "Consolidation splits an event whose two halves the event pair model finds, on "
+        "average, more likely two happenings than one and below this share of the looser "
+        "half's inner probability (0: never).",
+        float,
+        minimum=0.0,
+        maximum=1.0,
+    ),
 )
 
 _BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

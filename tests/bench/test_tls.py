@@ -112,11 +112,18 @@ def test_t17_smallest_topic_keeps_its_floor(shared_data: Path, tmp_path: Path) -
 
 
 @pytest.mark.slow
-def test_t17_all_timelines_keep_their_floors(shared_data: Path) -> None:
+def test_t17_all_timelines_keep_their_floors_leave_one_topic_out(shared_data: Path) -> None:
+    """Issue 18: every topic scored by a date model fitted without it, each topic and the
+    whole set held to their floors (the figures of docs/benchmarks.md)."""
     pytest.importorskip("tilse")
     folder = shared_data / "tls" / "t17"
     if not folder.is_dir():
         pytest.skip("tls/t17 is not present")
-    result = tls.run(folder, load_settings({}, environ={}))
+    result = tls.run(folder, load_settings({}, environ={}), by_topic=True)
     assert result["timelines"] == 12
     assert_floors("tls/t17", result)
+    for name, scores in result["topics"].items():
+        assert_floors(f"tls/t17/{name}", scores)
+    assert result["worst"]["date_f1"] == min(s["date_f1"] for s in result["topics"].values())
+    # each fold's weights were fitted without its topic: they differ between folds
+    assert len({tuple(w) for w in result["weights"].values()}) == len(result["topics"])

@@ -183,7 +183,7 @@ def test_clusterer_merges_back_what_an_eager_split_cut() -> None:
         for i in range(6)
     ]
     features = {f.article_id: f for f in fired}
-    params = ClusterParams(event_threshold=0.0, split_ratio=2.0, merge_ratio=0.0)
+    params = ClusterParams(event_threshold=0.0, split_ratio=2.0, merge_ratio=0.0, pair_merge=0.0)
     clusterer = OnlineClusterer(params)
     for item in fired:
         clusterer.assign(item)

@@ -10,7 +10,6 @@ import random
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 from storyline.cluster.online import state_from_dict
@@ -40,32 +39,44 @@ def test_a_waiting_writer_names_the_holder(tmp_path: Path) -> None:
     holder.write_text(
         textwrap.dedent(
             f"""
-            import time
+            import sys
             from storyline.store.sqlite import SQLiteStore
             store = SQLiteStore({str(db)!r})
             with store.exclusive("cluster"):
                 print("holding", flush=True)
-                time.sleep(3)
+                sys.stdin.readline()  # held until the test says the writer waits
             """
         )
     )
     _write(tmp_path / "a.jsonl", "a", 5, 1)
     with subprocess.Popen(
-        [sys.executable, str(holder)], stdout=subprocess.PIPE, text=True, env=_ENV
+        [sys.executable, str(holder)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=_ENV,
     ) as hold:
-        assert hold.stdout is not None and hold.stdout.readline().strip() == "holding"
-        started = time.monotonic()
-        done = subprocess.run(
+        assert hold.stdin is not None and hold.stdout is not None
+        assert hold.stdout.readline().strip() == "holding"
+        with subprocess.Popen(
             _storyline("--db", str(db), "ingest", "--no-enrich", str(tmp_path / "a.jsonl")),
-            capture_output=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             text=True,
             env=_ENV,
-            timeout=120,
-        )
-        hold.stdout.close()
-    assert done.returncode == 0, done.stderr
-    assert f"waiting for cluster by pid {hold.pid}" in done.stderr
-    assert time.monotonic() - started > 1.0  # it did wait
+        ) as ingest:
+            assert ingest.stderr is not None
+            seen = []
+            for line in ingest.stderr:  # however long the machine takes to get there
+                seen.append(line)
+                if "waiting for" in line:
+                    break
+            assert ingest.poll() is None, "".join(seen)  # still waiting, not finished
+            hold.stdin.write("go\n")
+            hold.stdin.close()
+            rest = ingest.stderr.read()
+            assert ingest.wait(timeout=120) == 0, "".join(seen) + rest
+    assert f"waiting for cluster by pid {hold.pid}" in "".join(seen)
     store = SQLiteStore(db)
     assert store.count_articles() == 5
 

@@ -27,7 +27,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import comb
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from typing import Any
 from storyline import service
 from storyline.cluster.features import Features, article_features
 from storyline.cluster.online import OnlineClusterer
+from storyline.cluster.pair_model import PairModel
 from storyline.cluster.params import params_from_settings
 from storyline.errors import BenchError
 from storyline.models import Article, Enrichment
@@ -134,11 +135,17 @@ def store_features(store: Store) -> list[Features]:
 Placed = dict[str, tuple[str, str]]
 
 
-def cluster(features: Sequence[Features], settings: Settings | None) -> tuple[Placed, Placed]:
+def cluster(
+    features: Sequence[Features], settings: Settings | None, pair_model: PairModel | None = None
+) -> tuple[Placed, Placed]:
     """Run the online clusterer, then consolidate every event, as one ``storyline
     cluster`` run over the whole stream does: article id -> (event id, story id) right
-    after the online pass and after consolidation."""
-    clusterer = OnlineClusterer(params_from_settings(settings))
+    after the online pass and after consolidation. ``pair_model`` replaces the shipped
+    event pair model."""
+    params = params_from_settings(settings)
+    if pair_model is not None:
+        params = replace(params, pair_model=pair_model)
+    clusterer = OnlineClusterer(params)
     online = {}
     for item in features:
         placement = clusterer.assign(item)
@@ -307,7 +314,42 @@ def run(path: Path, settings: Settings, *, by_topic: bool = False) -> dict[str, 
     result["stories"] = len({ids[1] for ids in placed.values()})
     if by_topic:
         result["by_topic"] = _by_topic(placed, gold)
+        refit = _refit_by_topic(features, gold, settings)
+        if refit is not None:
+            result["by_topic"]["event_refit"] = refit
     return result
+
+
+def _refit_by_topic(
+    features: Sequence[Features], gold: dict[str, dict[str, str | None]], settings: Settings
+) -> dict[str, Any] | None:
+    """Leave-one-topic-out for the event pair model (the one thing the clusterer fits):
+    for each topic with gold events, the model is fitted on the other topics' article
+    pairs, the whole set is clustered with it, and that topic's event scores are kept;
+    the scores over all topics pool those placements (each article placed by the run
+    that did not train on its topic). ``None`` when fewer than two topics have events."""
+    from storyline.bench.pair_model import fit_without, topic_examples
+
+    topics = {a: topic_of({k: gold[k].get(a) for k in gold}) for a in gold["event"]}
+    examples = topic_examples(features, gold["event"], topics)
+    if len(examples) < 2:
+        return None
+    scores: dict[str, dict[str, Any]] = {}
+    pooled: dict[str, str] = {}
+    for topic in examples:
+        _, placed = cluster(features, settings, fit_without(examples, topic))
+        predicted = {a: ids[0] for a, ids in placed.items()}
+        scores[topic] = score_topics(predicted, gold["event"], topics)[topic]
+        for article_id, label in predicted.items():
+            if topics.get(article_id) == topic:
+                pooled[article_id] = f"{topic}#{label}"
+    worst = min(scores, key=lambda t: (scores[t]["bcubed_f1"], t))
+    return {
+        "fitted": "event pair model, without the topic scored",
+        "all": score_level(pooled, gold["event"]),
+        "topics": scores,
+        "worst": {"topic": worst, **scores[worst]},
+    }
 
 
 def _by_topic(placed: Placed, gold: dict[str, dict[str, str | None]]) -> dict[str, Any]:

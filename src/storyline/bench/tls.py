@@ -153,7 +153,7 @@ def _as_written(built: Timeline, articles: Mapping[str, Article]) -> Timeline:
 
 def training_examples(
     topic: Topic, corpus: Corpus
-) -> list[tuple[list[tuple[float, float, float]], list[bool]]]:
+) -> list[tuple[list[tuple[float, float, float, float]], list[bool]]]:
     """Per gold timeline of ``topic``: the counts of its candidate dates (under the
     protocol) and whether the gold timeline has each, for :func:`fit_date_model`."""
     examples = []
@@ -233,8 +233,12 @@ def load_corpora(path: Path, settings: Settings) -> list[tuple[Topic, Corpus]]:
 
 def fit_model(corpora: Sequence[tuple[Topic, Corpus]]) -> DateModel:
     """The date model fitted on every gold timeline of ``corpora``."""
-    examples = [e for topic, corpus in corpora for e in training_examples(topic, corpus)]
-    return fit_date_model(examples, trained_on=[topic.name for topic, _ in corpora])
+    examples, groups = [], []
+    for topic, corpus in corpora:
+        found = training_examples(topic, corpus)
+        examples.extend(found)
+        groups.extend([topic.name] * len(found))
+    return fit_date_model(examples, trained_on=[topic.name for topic, _ in corpora], groups=groups)
 
 
 def _rounded(values: Mapping[str, float]) -> dict[str, float]:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,6 +30,7 @@ from urllib.parse import quote
 import httpx
 
 from storyline import service
+from storyline.bench import web_client
 from storyline.errors import BenchError
 from storyline.settings import Settings
 
@@ -86,53 +87,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def _load(base: str, path: str, clients: int, requests: int) -> dict[str, Any]:
-    """``requests`` GETs of ``path`` by ``clients`` concurrent clients (closed loop)."""
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(
-        base_url=base, timeout=60, trust_env=False, limits=limits
-    ) as client:
-        await client.get(path)  # warm the cache and the pool
-        left = requests
-        latencies: list[float] = []
-        errors = 0
-
-        async def one_client() -> None:
-            nonlocal left, errors
-            while left > 0:
-                left -= 1
-                started = time.perf_counter()
-                try:
-                    response = await client.get(path)
-                    ok = response.is_success
-                except httpx.HTTPError:
-                    ok = False
-                latencies.append((time.perf_counter() - started) * 1000)
-                errors += not ok
-
-        started = time.perf_counter()
-        await asyncio.gather(*(one_client() for _ in range(clients)))
-        seconds = time.perf_counter() - started
-    ordered = sorted(latencies)
-
-    def pick(share: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
-
-    return {
-        "requests": len(ordered),
-        "errors": errors,
-        "p50_ms": round(statistics.median(ordered), 1),
-        "p95_ms": pick(0.95),
-        "p99_ms": pick(0.99),
-        "max_ms": round(ordered[-1], 1),
-        "requests_per_second": round(len(ordered) / seconds, 1),
-    }
-
-
-def _serve(db: str, port: int) -> subprocess.Popen[bytes]:
+def _serve(db: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     """``storyline serve`` over ``db`` in its own process, once it answers."""
+    command = [sys.executable, "-m", "storyline", "--db", db, "serve", "--port", str(port)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "storyline", "--db", db, "serve", "--port", str(port)],
+        [*command, "--workers", str(workers)] if workers > 1 else command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -152,14 +111,14 @@ def _serve(db: str, port: int) -> subprocess.Popen[bytes]:
 
 
 def _measure_paths(
-    db: str, paths: dict[str, str], clients: int, requests: int
+    db: str, paths: dict[str, str], clients: int, requests: int, workers: int = 1
 ) -> dict[str, dict[str, Any]]:
     port = _free_port()
-    server = _serve(db, port)
+    server = _serve(db, port, workers)
     try:
-        base = f"http://127.0.0.1:{port}"
         return {
-            name: asyncio.run(_load(base, path, clients, requests)) for name, path in paths.items()
+            name: web_client.run_load("127.0.0.1", port, path, clients, requests)
+            for name, path in paths.items()
         }
     finally:
         server.send_signal(signal.SIGINT)
@@ -206,64 +165,93 @@ def _measure(settings: Settings, path: str) -> list[float]:
         thread.join(10)
 
 
-def run(path: Path, settings: Settings) -> dict[str, Any]:
-    records = _records(path)
-    with tempfile.TemporaryDirectory(prefix="storyline-bench-web-") as folder:
-        base = settings.with_overrides(
-            {"db": str(Path(folder) / "bench.db"), "cluster.on_ingest": False}
-        )
-        store = service.open_store(base)
-        started = time.perf_counter()
-        try:
-            service.ingest(store, [str(_write(Path(folder) / "a.jsonl", records))], base)
-            service.enrich(store, base)
-            service.cluster(store, base)
-            enriched = time.perf_counter() - started
-            quiet = base.with_overrides({"enrich.on_ingest": False})
-            copies = _write(Path(folder) / "copies.jsonl", _copies(records, _TARGET))
-            service.ingest(store, [str(copies)], quiet)
-            stats = service.store_stats(store)
-            stories = service.list_stories(store, limit=None)
-        finally:
-            store.close()
+def _build(records: list[dict[str, Any]], base: Settings, folder: Path) -> None:
+    """Ingest, enrich and cluster ``records``, then add the later-dated copies."""
+    store = service.open_store(base)
+    try:
+        service.ingest(store, [str(_write(folder / "a.jsonl", records))], base)
+        service.enrich(store, base)
+        service.cluster(store, base)
+        quiet = base.with_overrides({"enrich.on_ingest": False})
+        copies = _write(folder / "copies.jsonl", _copies(records, _TARGET))
+        service.ingest(store, [str(copies)], quiet)
+    finally:
+        store.close()
+
+
+def _paths(base: Settings, path: Path) -> tuple[dict[str, str], Any, int]:
+    """The measured paths (largest story, its first article, a word of it), the store's
+    stats and the story's size."""
+    store = service.open_store(base)
+    try:
+        stats = service.store_stats(store)
+        stories = service.list_stories(store, limit=None)
         if not stories:
             raise BenchError(f"no story was built from {str(path)!r}; are the articles English?")
         story = max(stories, key=lambda r: (r.articles, r.id))
-        store = service.open_store(base)
-        try:
-            members = service.cluster_article_ids(store, story=story.id, event=None)
-            article = service.get_article(store, members[0])
-        finally:
-            store.close()
-        word = max(article.text.split()[:50], key=len)
-        paths = {
-            "story_list": "/",
-            "story_page": f"/stories/{quote(story.id, safe='')}",
-            "article_page": f"/articles/{quote(article.id, safe='/')}",
-            "search": f"/search?q={quote(word)}",
-            "story_json": f"/api/stories/{quote(story.id, safe='')}",
-        }
+        members = service.cluster_article_ids(store, story=story.id, event=None)
+        article = service.get_article(store, members[0])
+    finally:
+        store.close()
+    word = max(article.text.split()[:50], key=len)
+    paths = {
+        "story_list": "/",
+        "story_page": f"/stories/{quote(story.id, safe='')}",
+        "article_page": f"/articles/{quote(article.id, safe='/')}",
+        "search": f"/search?q={quote(word)}",
+        "story_json": f"/api/stories/{quote(story.id, safe='')}",
+    }
+    return paths, stats, story.articles
+
+
+def _own_time(settings: Settings, paths: dict[str, str]) -> dict[str, float]:
+    """Each path's median time inside the application (after the load, same store)."""
+    from storyline.web import create_app
+
+    app = create_app(settings)
+    try:
+        return web_client.in_process(app, paths, 300)
+    finally:
+        app.state.pool.close()
+
+
+def run(path: Path, settings: Settings) -> dict[str, Any]:
+    records = _records(path)
+    kept = str(settings["bench.web_store"])
+    with tempfile.TemporaryDirectory(prefix="storyline-bench-web-") as folder:
+        db = Path(kept) if kept else Path(folder) / "bench.db"
+        base = settings.with_overrides({"db": str(db), "cluster.on_ingest": False})
+        started = time.perf_counter()
+        if not db.exists():
+            _build(records, base, Path(folder))
+        built = time.perf_counter() - started
+        paths, stats, story_articles = _paths(base, path)
         clients = int(settings["bench.web_clients"])
         requests = int(settings["bench.web_requests"])
-        print(f"store ready in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        workers = int(settings["bench.web_workers"])
+        print(f"store ready in {built:.1f}s", file=sys.stderr)
         cold = time.perf_counter()
-        results = _measure_paths(str(base["db"]), paths, clients, requests)
+        results = _measure_paths(str(db), paths, clients, requests, workers)
         total = time.perf_counter() - cold
+        own = _own_time(base, paths)
     page = results["story_page"]
     return {
         "task": "web",
         "articles": stats.articles,
-        "enriched": len(records),
-        "story": story.id,
-        "story_articles": story.articles,
+        "enriched": stats.enriched,
+        "story": paths["story_page"].rsplit("/", 1)[-1],
+        "story_articles": story_articles,
         "clients": clients,
         "requests": requests,
+        "workers": workers,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "median_ms": page["p50_ms"],
         "p95_ms": page["p95_ms"],
         "p99_ms": page["p99_ms"],
         "max_ms": page["max_ms"],
         "errors": sum(r["errors"] for r in results.values()),
         "paths": results,
+        "in_process_ms": own,
         "seconds_measuring": round(total, 2),
-        "seconds_enrich_and_cluster": round(enriched, 1),
+        "seconds_building_store": round(built, 1),
     }

@@ -78,7 +78,7 @@ class Split:
     between: float  # mean similarity between the halves (basis "core": of their cores)
     within: float  # mean similarity within the looser half (basis "core": the threshold)
     members: str = "articles"  # what was parted: an event's articles, a story's events
-    basis: str = "pairs"  # "pairs": member similarities; "core": the halves' story cores
+    basis: str = "pairs"  # "pairs": member similarities; "core": story cores; "model"
 
     @property
     def reason(self) -> str:
@@ -86,6 +86,11 @@ class Split:
             return (
                 f"its {self.members} form two threads whose cores differ: core similarity "
                 f"{self.between:.3f}, below cluster.story_split_core {self.within:.2f}"
+            )
+        if self.basis == "model":
+            return (
+                f"the event pair model finds two happenings: mean probability between the "
+                f"halves {self.between:.3f}, within the looser one {self.within:.3f}"
             )
         if len(self.moved) == 1 and self.members == "articles":
             return (
@@ -107,7 +112,7 @@ class Merge:
     between: float  # mean similarity between the two clusters' members (or their cores)
     within: float  # mean similarity within the looser of the two (or the threshold)
     members: str = "articles"
-    basis: str = "pairs"  # "pairs", "core" (story cores agree) or "attach" (a tiny story)
+    basis: str = "pairs"  # "pairs", "core" (cores agree), "attach" (a tiny story), "model"
     shared: tuple[str, ...] = ()  # basis "core": the keys both cores weigh most
 
     @property
@@ -123,6 +128,11 @@ class Merge:
                 f"their cores agree: core similarity {self.between:.3f}, at or above "
                 f"cluster.story_merge_core {self.within:.2f}"
                 + (f"; shared: {shown}" if shown else "")
+            )
+        if self.basis == "model":
+            return (
+                f"the event pair model finds their articles one happening: mean probability "
+                f"{self.between:.3f}, at or above cluster.event_pair_merge {self.within:.2f}"
             )
         if self.basis == "attach":
             return (

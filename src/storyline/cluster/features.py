@@ -14,9 +14,12 @@
 * ``lead_terms``: the content-word counts of the title and lead alone (what happened, as
   the article first tells it);
 * ``numbers``: counts of the digit tokens of the text (``300,000``, ``5.6``, ``2016``):
-  the figures, scores, ages and dates one happening's reports share.
+  the figures, scores, ages and dates one happening's reports share;
+* ``figures``: the figures the enrichment found, as (kind, value) pairs, the kind being
+  the unit or else what is counted (``("people", 10.0)``, ``("killed", 5.0)``).
 
-Consolidation compares articles on the last two as well (:mod:`.consolidate`).
+Consolidation compares articles on ``lead_terms`` and ``numbers`` as well
+(:mod:`.consolidate`), and the event pair model on all of them (:mod:`.pair_model`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from datetime import date
 from functools import lru_cache
 
 from storyline.models import Article, Enrichment
+from storyline.stopwords import stop_words
 
 TITLE_BOOST = 2  # extra counts of each title word (the title is also the text's first line)
 LEAD_BOOST = 1  # extra counts of each entity mention in the title and lead
@@ -38,29 +42,6 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]{2}", re.UNICODE)
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"^(\d{4})(?:-\d{2})?(?:-\d{2})?$|^(\d{4})-W\d{2}$")
-
-# Function words and reporting verbs that say nothing about what happened.
-_STOP = frozenset(
-    """
-    a about above after again against ago all almost also although always am among an and
-    another any anyone anything are around as at away back be became because become been
-    before being below between both but by can cannot could did do does doing done down
-    during each either else enough even ever every few for from further get gets getting
-    got had has have having he her here hers herself him himself his how however i if in
-    including into is it its itself just last least less let like likely made make many
-    may me might more most much must my myself near nearly need never new next no nor not
-    now of off often on once one only or other others our ours ourselves out over own per
-    perhaps put rather really said same say saying says see seen several shall she should
-    since so some something still such than that the their theirs them themselves then
-    there these they thing things this those though three through thus to today told too
-    toward towards two under until up upon us use used very via was we well were what
-    whatever when where whether which while who whom whose why will with within without
-    would year years yet you your yours yourself also mr mrs ms dr according added asked
-    week weeks day days time times month months monday tuesday wednesday thursday friday
-    saturday sunday yesterday tomorrow tonight s t don didn doesn isn wasn won wouldn
-    couldn aren weren hasn haven hadn ll ve re
-    """.split()
-)
 
 
 @dataclass(frozen=True)
@@ -79,6 +60,7 @@ class Features:
     duplicate_of: str | None = None
     lead_terms: Mapping[str, int] = field(default_factory=dict)
     numbers: Mapping[str, int] = field(default_factory=dict)
+    figures: tuple[tuple[str, float], ...] = ()
 
 
 def _fold(word: str) -> str:
@@ -96,7 +78,7 @@ def _content_word(word: str) -> str | None:
     word = word.replace("’", "'")
     if word.endswith("'s"):
         word = word[:-2]
-    if len(word) < 3 or word in _STOP:
+    if len(word) < 3 or word in stop_words():
         return None
     return _fold(word)
 
@@ -143,7 +125,12 @@ def article_features(article: Article, enrichment: Enrichment | None) -> Feature
     event_days: set[int] = set()
     years: set[int] = set()
     places: dict[str, None] = {}
+    figures: dict[tuple[str, float], None] = {}
     if enrichment is not None:
+        for figure in enrichment.figures:
+            kind = (figure.unit or figure.counts).lower()
+            if kind:
+                figures[(kind, float(figure.value))] = None
         for mention in enrichment.mentions:
             if mention.entity:
                 boost = LEAD_BOOST if mention.start < lead_end else 0
@@ -175,4 +162,5 @@ def article_features(article: Article, enrichment: Enrichment | None) -> Feature
         duplicate_of=article.duplicate_of,
         lead_terms=term_counts(title, article.text[:lead_end]),
         numbers=dict(Counter(_NUMBER.findall(article.text))),
+        figures=tuple(figures),
     )

@@ -39,6 +39,7 @@ from storyline.cluster.consolidate import MAX_MEMBERS, Merge, Split, merge_event
 from storyline.cluster.explain import gather_evidence
 from storyline.cluster.features import Features
 from storyline.cluster.index import CandidateIndex, Cluster, index_keys
+from storyline.cluster.pair_model import learned_merges, learned_split
 from storyline.cluster.params import ClusterParams
 from storyline.cluster.placement import Placement
 from storyline.cluster.similarity import (
@@ -222,6 +223,14 @@ class OnlineClusterer:
                 move = self._split(split, vectors)
                 touched.add(move.target)
                 changes.append(move)
+        if params.pair_split > 0:  # issue 18e: the event pair model's splits
+            for event_id in sorted(touched & set(state.events), key=cluster_number):
+                members = [features[a] for a in state.events[event_id].members]
+                found = learned_split(members, state.vocab, params.pair_split, params.pair_model)
+                if found is not None:
+                    move = self._split(found, vectors)
+                    touched.add(move.target)
+                    changes.append(move)
         if params.merge_ratio > 0:
             for events in self._merge_groups(touched).values():
                 groups = [(e, [features[a] for a in state.events[e].members]) for e in events]
@@ -240,6 +249,19 @@ class OnlineClusterer:
                 {s for s in stories if s}, state.events, state.vocab, params.story, self._story_keys
             )
         )
+        if params.pair_merge > 0:  # issue 18e: the event pair model's merges
+            alive = {e for e in touched if e in state.events}
+            for events in self._merge_groups(alive).values():
+                groups = [(e, [features[a] for a in state.events[e].members]) for e in events]
+                for merge in learned_merges(
+                    groups,
+                    state.vocab,
+                    params.pair_merge,
+                    params.pair_model,
+                    params.event_active_days,
+                    params.event_span_days,
+                ):
+                    changes.append(self._merge(merge, vectors))
         return changes
 
     def _story_keys(self, profile: Profile) -> dict[str, float]:

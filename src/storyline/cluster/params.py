@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from storyline.cluster.consolidate_stories import StoryRules
+from storyline.cluster.pair_model import PairModel
 from storyline.settings import Settings, default
 
 
@@ -60,6 +61,9 @@ class ClusterParams:
     split_ratio: float = default("cluster.split_ratio")
     evict_ratio: float = default("cluster.evict_ratio")
     merge_ratio: float = default("cluster.merge_ratio")
+    pair_merge: float = default("cluster.event_pair_merge")
+    pair_split: float = default("cluster.event_pair_split")
+    pair_model: PairModel | None = None  # None: the shipped event pair model
     index_keys: int = 20  # heaviest terms and entities an article is indexed by
     posting_cap: int = 100  # events per key of the event index
     story: StoryParams = field(default_factory=StoryParams)
@@ -75,6 +79,8 @@ _EVENT_SETTINGS = {
     "cluster.split_ratio": "split_ratio",
     "cluster.evict_ratio": "evict_ratio",
     "cluster.merge_ratio": "merge_ratio",
+    "cluster.event_pair_merge": "pair_merge",
+    "cluster.event_pair_split": "pair_split",
 }
 _STORY_SETTINGS = {
     "cluster.entity_weight": "entity_weight",

@@ -24,6 +24,7 @@ _K = TypeVar("_K", str, int)
 
 TOP_TERMS = 120  # article term vectors keep their heaviest terms only
 PROFILE_TERMS = 400  # a profile prunes back to this many terms when it doubles it
+PROFILE_ENTITIES = 1000  # and to this many entities: a profile's cost stays bounded
 NORM_REFRESH = 1.05  # profile norms are recomputed when the documents grow by this factor
 PAIR_ENTITY_WEIGHT = 0.2  # entity share of the pair similarity (chosen on SemEval-2022)
 
@@ -150,6 +151,9 @@ class Profile:
         if len(self.terms) > 2 * PROFILE_TERMS:
             kept = heapq.nlargest(PROFILE_TERMS, self.terms.items(), key=lambda kv: kv[1])
             self.terms = dict(kept)
+        if len(self.entities) > 2 * PROFILE_ENTITIES:
+            heaviest = heapq.nlargest(PROFILE_ENTITIES, self.entities.items(), key=lambda kv: kv[1])
+            self.entities = dict(heaviest)
 
     def _widen(self, day: int | None) -> None:
         if day is not None:

@@ -28,28 +28,11 @@ from functools import lru_cache
 
 from storyline.models import Mention
 from storyline.narrate.timeline import CitedSentence
+from storyline.stopwords import stop_words
 
 __all__ = ["OutletText", "Wording", "find_wordings"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
-_STOP = frozenset(
-    """
-    a about above after again against all also although am among an and another any are
-    around as at be because been before being below between both but by can could did do
-    does doing down during each either even ever every few for from further had has have
-    having he her here hers herself him himself his how however i if in into is it its
-    itself just least less like made make many may me might more most much must my myself
-    neither no nor not now of off on once one only or other others our ours ourselves out
-    over own per rather same say says said saying she should since so some such than that
-    the their theirs them themselves then there these they this those though through thus
-    to too toward towards under until up upon us very via was we were what whatever when
-    where whether which while who whom whose why will with within without would yet you
-    your yours told tell tells according asked added noted stated claimed wrote went get
-    got according mr mrs ms s t don didn doesn isn wasn won't can't it's that's there's
-    week year years day days time today yesterday monday tuesday wednesday thursday friday
-    saturday sunday new news report reported reports reporting statement
-    """.split()
-)
 _DETERMINERS = frozenset("the a an his her its their our this that these those".split())
 _HEADS = frozenset(
     """
@@ -122,6 +105,7 @@ def _words(text: str, start: int, end: int) -> list[re.Match[str]]:
 
 def _phrase(text: str, sentence: CitedSentence, mention: Mention) -> str:
     """The noun phrase built around ``mention`` inside its sentence."""
+    stop = stop_words()
     before = _words(text, sentence.start, mention.start)
     after = _words(text, mention.end, sentence.end)
     left: list[str] = []
@@ -131,7 +115,7 @@ def _phrase(text: str, sentence: CitedSentence, mention: Mention) -> str:
         if (
             text[match.end() : cursor].strip() not in {"", "."}
             or not word[0].isupper()
-            or word.lower() in _STOP
+            or word.lower() in stop
             or "'" in word
             or "’" in word
         ):
@@ -142,20 +126,20 @@ def _phrase(text: str, sentence: CitedSentence, mention: Mention) -> str:
         modifier = before[-1]
         gap = text[modifier.end() : mention.start]
         word = modifier.group()
-        if not gap.strip() and word.islower() and word not in _STOP:
+        if not gap.strip() and word.islower() and word not in stop:
             left.append(word)  # "the embattled Assad"
     right: list[str] = []
     if after and not text[mention.end : after[0].start()].strip():
         head = after[0].group()
         adjectival = mention.label == "NORP" and _ADJECTIVAL.search(mention.text) is not None
         verbal = head.endswith(("ed", "ing")) and head not in _HEADS
-        if head.islower() and head not in _STOP and not verbal and (head in _HEADS or adjectival):
+        if head.islower() and head not in stop and not verbal and (head in _HEADS or adjectival):
             right.append(head)
             if adjectival and len(after) > 1 and head not in _HEADS:
                 second = after[1].group()  # "Russian lower house"
                 if (
                     second.islower()
-                    and second not in _STOP
+                    and second not in stop
                     and not second.endswith(("ed", "ly"))
                     and not text[after[0].end() : after[1].start()].strip()
                 ):
@@ -177,7 +161,7 @@ def _terms(text: str, sentence: CitedSentence, mentions: Sequence[Mention]) -> l
     for match in _words(text, sentence.start, sentence.end):
         inside = any(m.start < match.end() and match.start() < m.end for m in mentions)
         word = match.group().lower().replace("’", "'").removesuffix("'s")
-        plain = word not in _STOP and len(word) > 2 and "'" not in word and not _common(word)
+        plain = word not in stop_words() and len(word) > 2 and "'" not in word and not _common(word)
         words.append(word if plain and not inside else "")
     bigrams = [f"{a} {b}" for a, b in itertools.pairwise(words) if a and b]
     return [w for w in words if w] + bigrams

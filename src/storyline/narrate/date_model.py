@@ -1,23 +1,33 @@
 """The date model: a small logistic regression that weighs the evidence that a date
 mattered, shipped in the package (``date_model.json``, no download).
 
-Each candidate date of a collection has three counts (:class:`storyline.narrate.dates.
-Candidate`): articles naming it, later articles naming it by calendar date, and articles
-reporting it in their undated lead. Each count becomes ``log(1 + n)`` divided by the
-largest such value in the collection, so that a date's features say how it stands
-against the other dates of its own collection, whatever the collection's size or
-length. The model's score is ``w . x + b``; only the order of the scores matters.
+Each candidate date of a collection has four counts (:class:`storyline.narrate.dates.
+Candidate`, :data:`COUNTS`): articles naming it, later articles naming it by calendar
+date, articles reporting it in their undated lead, and articles published late enough
+to look back on it. The first three become ``log(1 + n)`` divided by the largest such
+value in the collection, so that a date's features say how it stands against the other
+dates of its own collection, whatever the collection's size or length. The fourth
+feature, ``later_share``, is the share of the articles that could look back on the date
+that did, ``log((later + a) / (after + max(b * max after, floor)))`` (pseudo-counts
+:data:`SHARE_PRIOR` so that a handful of articles proves little), relative to the
+collection's largest: in a long story the later reports of a date late in the story
+are few because few reports come after it, not because it mattered less, and raw
+counts ranked such dates under the busy first weeks. The model's score is
+``w . x + b``; only the order of the scores matters.
 
 The shipped weights are fitted on the development timelines (Timeline17: every gold
 timeline's candidate dates, labelled by whether the gold timeline has them) with
-:func:`fit_date_model`; ``storyline bench tls PATH --by-topic`` fits them anew without
-each topic in turn to score that topic, and ``python -m storyline.bench.tls_model PATH``
-rewrites the shipped file.
+:func:`fit_date_model`, each topic weighing the same however many timelines and
+candidate dates it has (a topic with five long timelines would otherwise teach its own
+shape); ``storyline bench tls PATH --by-topic`` fits them anew without each topic in
+turn to score that topic, and ``python -m storyline.bench.tls_model PATH`` rewrites the
+shipped file.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -28,9 +38,16 @@ import numpy as np
 
 from storyline.errors import SettingsError
 
-VERSION = "dates.lr.v1"
-FEATURES = ("naming", "later", "leads")
-L2 = 10.0  # ridge penalty of the fit (chosen leave-one-topic-out, see docs/benchmarks.md)
+VERSION = "dates.lr.v2"
+COUNTS = ("naming", "later", "leads", "after")  # the raw evidence of a candidate date
+FEATURES = ("naming", "later", "leads", "later_share")
+L2 = 30.0  # ridge penalty of the fit (chosen leave-one-topic-out, see docs/benchmarks.md)
+# later_share pseudo-counts: ``a`` later reports out of ``b`` times the most articles that
+# could look back on a date, and at least ``floor`` articles (so that in a small collection
+# the last days, which no report could look back on yet, do not look the best)
+SHARE_PRIOR = (0.5, 0.05, 20.0)
+MIN_TOP = 3.0  # a count scale: one or two articles is no maximum to measure a collection by
+TOPIC_WEIGHT = 100.0  # each topic's candidate dates weigh this much in all in the fit
 _ROUNDS = 30  # Newton steps (the fit converges in a handful)
 
 
@@ -45,7 +62,7 @@ class DateModel:
     trained_on: tuple[str, ...] = ()  # the topics the weights were fitted on
 
     def score(self, counts: Sequence[Sequence[float]]) -> np.ndarray:
-        """Scores of a collection's candidate dates (one row of counts each)."""
+        """Scores of a collection's candidate dates (one row of :data:`COUNTS` each)."""
         scores: np.ndarray = features(counts) @ np.asarray(self.weights, float) + self.bias
         return scores
 
@@ -54,11 +71,20 @@ class DateModel:
 
 
 def features(counts: Sequence[Sequence[float]]) -> np.ndarray:
-    """``log(1 + n)`` of each count over the largest in its column (0 when all are 0)."""
-    values = np.log1p(np.asarray(counts, float).reshape(len(counts), len(FEATURES)))
-    top = values.max(axis=0, initial=0.0)
-    top[top == 0] = 1.0
-    result: np.ndarray = values / top
+    """The features of a collection's candidate dates (rows of :data:`COUNTS`): the first
+    three counts as ``log(1 + n)`` over the largest in their column (or over
+    ``log(1 + MIN_TOP)`` when the largest is smaller),
+    then ``later_share`` minus its largest in the collection (so at most 0)."""
+    raw = np.asarray(counts, float).reshape(len(counts), len(COUNTS))
+    values = np.log1p(raw[:, :3])
+    top = np.maximum(values.max(axis=0, initial=0.0), np.log1p(MIN_TOP))
+    a, b, floor = SHARE_PRIOR
+    looking_back = raw[:, 3]
+    prior = max(b * float(looking_back.max(initial=0.0)), floor)
+    share = np.log((raw[:, 1] + a) / (looking_back + prior))
+    if len(share):
+        share -= share.max()
+    result: np.ndarray = np.column_stack([values / top, share])
     return result
 
 
@@ -66,21 +92,39 @@ def fit_date_model(
     examples: Sequence[tuple[Sequence[Sequence[float]], Sequence[bool]]],
     trained_on: Sequence[str] = (),
     l2: float = L2,
+    groups: Sequence[str] | None = None,
 ) -> DateModel:
-    """Logistic regression (Newton's method, ridge penalty ``l2`` on the weights) of
-    "the gold timeline has this date" on the features of every candidate date;
-    ``examples`` holds one (counts, labels) pair per collection."""
-    rows = [features(counts) for counts, _ in examples if len(counts)]
-    if not rows:
+    """Weighted logistic regression (Newton's method, ridge penalty ``l2`` on the
+    weights) of "the gold timeline has this date" on the features of every candidate
+    date; ``examples`` holds one (counts, labels) pair per collection, ``groups`` the
+    topic of each (default: each its own). Each topic's candidate dates weigh
+    :data:`TOPIC_WEIGHT` in all, shared equally by its collections."""
+    names = list(groups) if groups is not None else [str(i) for i in range(len(examples))]
+    if len(names) != len(examples):
+        raise ValueError(f"{len(names)} groups for {len(examples)} examples")
+    kept = [
+        (counts, labels, name)
+        for (counts, labels), name in zip(examples, names, strict=True)
+        if len(counts)
+    ]
+    if not kept:
         raise ValueError("no candidate dates to fit the date model on")
+    per_group = Counter(name for _, _, name in kept)
+    rows = [features(counts) for counts, _, _ in kept]
     x = np.column_stack([np.vstack(rows), np.ones(sum(len(r) for r in rows))])
-    y = np.concatenate([np.asarray(labels, float) for counts, labels in examples if len(counts)])
+    y = np.concatenate([np.asarray(labels, float) for _, labels, _ in kept])
+    weight = np.concatenate(
+        [
+            np.full(len(r), TOPIC_WEIGHT / len(r) / per_group[name])
+            for r, (_, _, name) in zip(rows, kept, strict=True)
+        ]
+    )
     penalty = l2 * np.diag([*([1.0] * len(FEATURES)), 0.0])
     w = np.zeros(x.shape[1])
     for _ in range(_ROUNDS):
         p = 1.0 / (1.0 + np.exp(-(x @ w)))
-        gradient = x.T @ (p - y) + penalty @ w
-        hessian = x.T @ (x * (p * (1 - p))[:, None]) + penalty
+        gradient = x.T @ (weight * (p - y)) + penalty @ w
+        hessian = x.T @ (x * (weight * p * (1 - p))[:, None]) + penalty
         w -= np.linalg.solve(hessian, gradient)
     return DateModel(
         tuple(round(float(v), 6) for v in w[:-1]),

@@ -27,7 +27,7 @@ Pure: articles and their time expressions in, dated sentences and ranked dates o
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -193,10 +193,12 @@ class Candidate:
     naming: float  # articles with a sentence that names the date
     later: float  # articles published LATER_DAYS or more after it, naming it by calendar
     leads: float  # articles whose undated lead reports it (published that day or the next)
+    after: float = 0.0  # articles published LATER_DAYS or more after it (who could look back)
 
     @property
-    def counts(self) -> tuple[float, float, float]:
-        return (self.naming, self.later, self.leads)
+    def counts(self) -> tuple[float, float, float, float]:
+        """The raw evidence in :data:`storyline.narrate.date_model.COUNTS` order."""
+        return (self.naming, self.later, self.leads, self.after)
 
 
 def _add(support: dict[str, dict[str, float]], value: str, article: str, weight: float) -> None:
@@ -213,7 +215,12 @@ def candidates(sentences: Sequence[DatedSentence]) -> list[Candidate]:
     later: dict[str, dict[str, float]] = defaultdict(dict)
     leads: dict[str, dict[str, float]] = defaultdict(dict)
     periods: dict[str, Period] = {}
-    published = [s.article.published[:10] for s in sentences if s.article.published]
+    days = {
+        s.article.id: date.fromisoformat(s.article.published[:10]).toordinal()
+        for s in sentences
+        if s.article.published
+    }
+    published = sorted(days.values())
     articles = {s.article.id for s in sentences}
     for sentence in sentences:
         article = sentence.article
@@ -229,8 +236,8 @@ def candidates(sentences: Sequence[DatedSentence]) -> list[Candidate]:
             )
             if looked_back and period.value in sentence.calendar:
                 _add(later, period.value, article.id, sentence.relevance)
-    first = date.fromisoformat(min(published)) if published else None
-    last = date.fromisoformat(max(published)) if published else None
+    first = date.fromordinal(published[0]) if published else None
+    last = date.fromordinal(published[-1]) if published else None
     needed = max(OUTSIDE_MIN, OUTSIDE_SHARE * len(articles))
     found = []
     for value, period in periods.items():
@@ -241,10 +248,12 @@ def candidates(sentences: Sequence[DatedSentence]) -> list[Candidate]:
         )
         if outside and len(naming[value]) < needed:
             continue
+        looking_back = len(published) - bisect_left(published, period.last.toordinal() + LATER_DAYS)
         evidence = (
             sum(naming[value].values()),
             sum(later[value].values()),
             sum(leads[value].values()),
+            float(looking_back),
         )
         found.append(Candidate(period, *evidence))
     found.sort(key=lambda c: (c.period.first, c.period.last, c.period.value))

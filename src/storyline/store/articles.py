@@ -145,7 +145,8 @@ class ArticleMethods(ConnectionLender):
                     found[row[0]] = article_from_row(row)
         return [found[i] for i in ids if i in found]
 
-    def list_articles(self, article_filter: ArticleFilter) -> Sequence[Article]:
+    def _where(self, article_filter: ArticleFilter) -> tuple[str, list[Any]]:
+        """The WHERE clause (with its leading space, or empty) and arguments of a filter."""
         where: list[str] = []
         args: list[Any] = []
         if article_filter.source is not None:
@@ -163,9 +164,11 @@ class ArticleMethods(ConnectionLender):
             args += test_args
         if not article_filter.duplicates:
             where.append("duplicate_of IS NULL")
-        sql = f"SELECT {ARTICLE_COLUMNS} FROM articles"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        return (" WHERE " + " AND ".join(where) if where else ""), args
+
+    def list_articles(self, article_filter: ArticleFilter) -> Sequence[Article]:
+        where, args = self._where(article_filter)
+        sql = f"SELECT {ARTICLE_COLUMNS} FROM articles{where}"
         sql += " ORDER BY published IS NULL, published, id"
         if article_filter.limit is not None:
             if article_filter.offset > _MAX_INT:  # past any store's end (and its integers)
@@ -174,6 +177,12 @@ class ArticleMethods(ConnectionLender):
             args += [min(article_filter.limit, _MAX_INT), article_filter.offset]
         with self._reading() as conn:
             return [article_from_row(row) for row in run_sql(conn, sql, args)]
+
+    def count_matching(self, article_filter: ArticleFilter, cap: int) -> int:
+        where, args = self._where(article_filter)
+        sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM articles{where} LIMIT ?) AS hits"
+        with self._reading() as conn:
+            return int(run_sql(conn, sql, [*args, min(cap, _MAX_INT)]).fetchone()[0])
 
     def count_articles(self) -> int:
         with self._reading() as conn:

@@ -139,6 +139,17 @@ class Store(Protocol):
 
     def count_articles(self) -> int: ...
 
+    def count_matching(self, article_filter: ArticleFilter, cap: int) -> int:
+        """How many articles ``list_articles`` gives for this filter without its limit and
+        offset, counted up to ``cap`` (one query, no article built)."""
+        ...
+
+    def change_token(self) -> object:
+        """A value that differs from this store object's previous one whenever anything
+        was committed in between, by this or any other connection or process (what the
+        web server keys its caches by). Cheap: no table is read."""
+        ...
+
     def unclustered_ids(self, limit: int) -> Sequence[str]:
         """Enriched articles not placed yet, in publication order (ties and nulls by id)."""
         ...

@@ -225,7 +225,41 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX updates_story ON updates(story_id, at)
         """,
     ),
+    Migration(
+        7,
+        "a trigram full-text index of article titles and texts (substring search)",
+        """
+        CREATE INDEX articles_seq ON articles(seq);
+        CREATE VIRTUAL TABLE article_text USING fts5(
+            title, text, content='', tokenize='trigram'
+        );
+        INSERT INTO article_text(rowid, title, text)
+            SELECT seq, COALESCE(title, ''), text FROM articles
+        """,
+    ),
 )
+
+
+def _index_nul_texts(conn: sqlite3.Connection) -> None:
+    """Migration 7, for the articles holding a NUL: SQL's string functions stop at a NUL
+    (so the backfill indexed them only up to it), Python's do not."""
+    rows = conn.execute(
+        "SELECT seq, COALESCE(title, ''), text FROM articles "
+        "WHERE instr(CAST(text AS BLOB), x'00') > 0 OR instr(CAST(title AS BLOB), x'00') > 0"
+    ).fetchall()
+    for seq, title, text in rows:
+        conn.execute(
+            "INSERT INTO article_text(article_text, rowid, title, text) VALUES ('delete', ?, ?, ?)",
+            (seq, title, text),
+        )
+        conn.execute(
+            "INSERT INTO article_text(rowid, title, text) VALUES (?, ?, ?)",
+            (seq, title.replace("\x00", "\ufffd"), text.replace("\x00", "\ufffd")),
+        )
+
+
+# Steps a migration needs beyond its SQL, run in its transaction after it.
+_AFTER = {7: _index_nul_texts}
 
 
 def current_version(conn: sqlite3.Connection) -> int:
@@ -249,6 +283,8 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
             for statement in migration.sql.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            if migration.version in _AFTER:
+                _AFTER[migration.version](conn)
             conn.execute(
                 "INSERT INTO migrations(version, name, applied_at) VALUES (?, ?, ?)",
                 (migration.version, migration.name, datetime.now(UTC).isoformat()),

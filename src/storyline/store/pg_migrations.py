@@ -234,6 +234,12 @@ PG_MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX updates_story ON updates(story_id, at)
         """,
     ),
+    Migration(
+        7,
+        "a full-text index of article titles and texts (here since migration 1: the "
+        "tsvector's GIN index; nothing to add)",
+        "SELECT 1",
+    ),
 )
 
 

@@ -124,6 +124,12 @@ class PostgresStore(ArticleMethods, EnrichmentMethods, ClusterMethods, FollowMet
 
     # --- articles ----------------------------------------------------------------------
 
+    def change_token(self) -> object:
+        """The write-ahead log's position: it moves with every commit to the server (of
+        any database, so the caches over a busy server are rebuilt more often)."""
+        with self._conn() as conn:
+            return str(conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0])
+
     def _query_test(self, query: str) -> tuple[str, list[Any]]:
         # full-text search on the indexed tsvector (words, stemmed), not a scan
         return "search @@ websearch_to_tsquery('english'::regconfig, ?)", [query]

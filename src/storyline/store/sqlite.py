@@ -14,8 +14,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from storyline.errors import StoreError
+from storyline.ingest.files import safe_text
 from storyline.models import Article
 from storyline.store.articles import ARTICLE_COLUMNS, ArticleMethods, article_row, relink
 from storyline.store.clusters import ClusterMethods
@@ -63,6 +65,7 @@ class SQLiteStore(ArticleMethods, EnrichmentMethods, ClusterMethods, FollowMetho
                 f"cannot open the store {self.path!r}: {exc}; is it a storyline database?"
             ) from None
         self._write_lock = threading.Lock()
+        self._commits = 0
         self._writer = WriterLock(None if memory else self.path + ".lock", notice)
 
     # --- plumbing ----------------------------------------------------------------------
@@ -91,8 +94,23 @@ class SQLiteStore(ArticleMethods, EnrichmentMethods, ClusterMethods, FollowMetho
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+            self._commits += 1  # data_version only counts the other connections' commits
+
+    def change_token(self) -> object:
+        (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+        return (int(version), self._commits)
 
     # --- articles ----------------------------------------------------------------------
+
+    def _query_test(self, query: str) -> tuple[str, list[Any]]:
+        wanted = query.lower()
+        test, args = super()._query_test(query)
+        if len(wanted) >= 3 and wanted.isascii() and "\x00" not in wanted:
+            # the trigram index narrows the candidates (its case folding matches at least
+            # what lower() does on ASCII); instr() keeps exactly the same matches
+            narrow = "seq IN (SELECT rowid FROM article_text WHERE article_text MATCH ?)"
+            return f"{narrow} AND {test}", ['"' + wanted.replace('"', '""') + '"', *args]
+        return test, args
 
     def add_articles(
         self,
@@ -113,6 +131,13 @@ class SQLiteStore(ArticleMethods, EnrichmentMethods, ClusterMethods, FollowMetho
                 ],
             )
             conn.executemany(
+                "INSERT INTO article_text(rowid, title, text) VALUES (?, ?, ?)",
+                [
+                    (seq + n, _indexable(article.title or ""), _indexable(article.text))
+                    for n, (article, _, _) in enumerate(items, start=1)
+                ],
+            )
+            conn.executemany(
                 "INSERT INTO fingerprints(article_id, signature) VALUES (?, ?)",
                 [(article.id, signature) for article, signature, _ in items],
             )
@@ -122,3 +147,11 @@ class SQLiteStore(ArticleMethods, EnrichmentMethods, ClusterMethods, FollowMetho
             )
             for old_original, new_original, kind in relinks:
                 relink(conn, old_original, new_original, kind)
+
+
+def _indexable(text: str) -> str:
+    """Text as the trigram index takes it: FTS5 stops reading at a NUL, so each NUL
+    becomes U+FFFD (no query that uses the index holds either); lone surrogates, which
+    cannot be encoded, are replaced as in the articles table."""
+    text = safe_text(text)
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text

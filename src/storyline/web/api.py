@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import tempfile
 from collections.abc import Sequence
@@ -20,21 +21,28 @@ from fastapi import (
     Request,
     UploadFile,
 )
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from storyline import jsonview, service
 from storyline.service.narrating import Selection
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
-from storyline.web.cache import StoryCache, signature
-from storyline.web.deps import error_body, setting_or, store_dependency
+from storyline.web.cache import Body, signature
+from storyline.web.deps import (
+    body_response,
+    cached,
+    error_body,
+    setting_or,
+    store_dependency,
+    story_row,
+)
 from storyline.web.search import search_articles
 
 router = APIRouter(prefix="/api", tags=["api"])
 StoreDep = Annotated[Store, Depends(store_dependency)]
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=2**62)]  # SQLite integers are 64-bit
 _CHUNK = 1 << 16
 
 
@@ -108,23 +116,26 @@ def stories(store: StoreDep, limit: Limit = 50) -> dict[str, Any]:
     return {"items": clusters_json(store, "story", service.list_stories(store, limit=limit))}
 
 
-@router.get("/stories/{story_id}")
-def story(request: Request, store: StoreDep, story_id: str) -> dict[str, Any]:
+@router.get(
+    "/stories/{story_id}",
+    response_class=JSONResponse,
+    responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}}},
+)
+async def story(request: Request, story_id: str) -> Response:
     """A story with its events and the ids of its articles (cached until the story's row
-    changes, one build per story at a time)."""
-    row = service.get_cluster(store, "story", story_id)
+    changes, one build per story at a time, served as the JSON text built then)."""
+    row = await story_row(request, story_id)
 
-    def build() -> dict[str, Any]:
+    def build(store: Store) -> Body:
         (data,) = clusters_json(store, "story", [row], with_ids=True)
         events = service.list_events(store, story=row.id, limit=None)
         data["events"] = clusters_json(store, "event", events, with_ids=True)
-        return data
+        if row.id != story_id:  # merged into another story: its old id still answers
+            data["redirected_from"] = story_id
+        return Body.of(json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")))
 
-    cache: StoryCache = request.app.state.story_cache
-    data = dict(cache.get(("api-story", *signature(row)), build))
-    if row.id != story_id:  # merged into another story: its old id still answers
-        data["redirected_from"] = story_id
-    return data
+    body = await cached(request, ("api-story", story_id, *signature(row)), build, versioned=False)
+    return body_response(request, body, "application/json")
 
 
 @router.get("/stories/{story_id}/timeline")

@@ -9,7 +9,8 @@ style, nothing from another origin.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import json
+import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -20,14 +21,15 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storyline.errors import InputError, NotFoundError, StorylineError
 from storyline.settings import Settings
 from storyline.web import api, pages
-from storyline.web.cache import StoryCache
+from storyline.web.cache import StoreVersions, StoryCache
 from storyline.web.deps import StorePool, error_body
 
-__all__ = ["CSP", "create_app"]
+__all__ = ["CSP", "app_from_environment", "create_app", "settings_json"]
 
 HERE = Path(__file__).parent
 CSP = (
@@ -39,6 +41,33 @@ _HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+
+
+_RAW_HEADERS = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in _HEADERS.items()]
+_RAW_NAMES = frozenset(name for name, _ in _RAW_HEADERS)
+
+
+class _SecurityHeaders:
+    """Pure ASGI middleware adding the security headers to every HTTP response (cheaper
+    per request than ``@app.middleware("http")``, which streams each response through
+    a task and a memory channel)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.get("headers", [])
+                kept = [(k, v) for k, v in headers if k.lower() not in _RAW_NAMES]
+                message = {**message, "headers": kept + _RAW_HEADERS}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def _status(exc: StorylineError) -> int:
@@ -100,17 +129,26 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.pool = StorePool(settings)
     app.state.templates = pages.templates()
     app.state.story_cache = StoryCache()
+    app.state.versions = StoreVersions(app.state.pool.probe)
 
-    @app.middleware("http")
-    async def _security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers.update(_HEADERS)
-        return response
-
+    app.add_middleware(_SecurityHeaders)
     _install_errors(app)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
+
+
+SETTINGS_VARIABLE = "STORYLINE_WEB_SETTINGS"
+
+
+def settings_json(settings: Settings) -> str:
+    """The resolved settings as the worker processes of ``serve --workers`` read them."""
+    return json.dumps(dict(settings.values))
+
+
+def app_from_environment() -> FastAPI:
+    """The application of one ``serve --workers`` process, over the settings its parent
+    resolved (``STORYLINE_WEB_SETTINGS``)."""
+    values = json.loads(os.environ.get(SETTINGS_VARIABLE, "{}"))
+    return create_app(Settings({}).with_overrides(values, where=SETTINGS_VARIABLE))

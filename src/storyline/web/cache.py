@@ -7,11 +7,14 @@ a view is never served after its story changed and nothing needs invalidating by
 
 from __future__ import annotations
 
+import gzip
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
 
 T = TypeVar("T")
@@ -20,6 +23,9 @@ T = TypeVar("T")
 def signature(row: ClusterRow) -> tuple[Any, ...]:
     """What a story view depends on: it changes whenever the story does."""
     return (row.id, row.articles, row.events, row.end)
+
+
+MISSING = object()  # what StoryCache.peek gives for a key it does not hold
 
 
 class _Flight:
@@ -45,6 +51,14 @@ class StoryCache:
         self._lock = threading.Lock()
         self._size = size
         self.builds = 0  # how many times a view was computed (for tests and benches)
+
+    def peek(self, key: tuple[Any, ...]) -> Any:
+        """The cached value, or ``MISSING`` (never waits, never builds)."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return MISSING
 
     def get(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
         with self._lock:
@@ -78,3 +92,64 @@ class StoryCache:
                         self._items.popitem(last=False)
             flight.done.set()
         return value
+
+
+class StoreVersions:
+    """The store's generation as this server process sees it: a number that moves on
+    whenever anything was committed to the store (by a request, the CLI or another
+    process), so views keyed by it are never served stale and nothing is invalidated
+    by hand.
+
+    One store object of its own (a SQLite connection no request uses, or the shared
+    PostgreSQL store) answers ``Store.change_token``; when the token differs from the
+    last one, the generation moves on. A view built under generation ``g`` read the
+    store no earlier than when ``g`` began, and a request that follows a commit sees a
+    generation that began after that commit.
+    """
+
+    def __init__(self, probe: Callable[[], Store]) -> None:
+        self._open = probe
+        self._probe: Store | None = None
+        self._lock = threading.Lock()
+        self._token: object = _UNSEEN
+        self._generation = 0
+
+    def current(self) -> int:
+        with self._lock:
+            if self._probe is None:
+                self._probe = self._open()
+            token = self._probe.change_token()
+            if token != self._token:
+                self._token = token
+                self._generation += 1
+            return self._generation
+
+
+_UNSEEN = object()
+
+
+@dataclass(frozen=True)
+class Body:
+    """A cached response body, encoded once and gzipped once (``gzip_static``-style:
+    a page served a thousand times is compressed once, not per request)."""
+
+    plain: bytes
+    gzipped: bytes
+
+    @classmethod
+    def of(cls, text: str | bytes) -> Body:
+        plain = text.encode("utf-8") if isinstance(text, str) else text
+        return cls(plain, gzip.compress(plain, compresslevel=6, mtime=0))
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` header value takes gzip (not ``gzip;q=0``)."""
+    for part in (accept_encoding or "").lower().split(","):
+        name, _, params = part.partition(";")
+        if name.strip() in {"gzip", "*"}:
+            quality = params.strip().removeprefix("q=").strip() if "q=" in params else "1"
+            try:
+                return float(quality) > 0
+            except ValueError:
+                return False
+    return False

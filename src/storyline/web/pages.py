@@ -8,6 +8,8 @@ of the story), so their view is cached per story and rebuilt whenever the story'
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode
@@ -27,8 +29,8 @@ from storyline.service.common import now_iso
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
 from storyline.web import render
-from storyline.web.cache import StoryCache, signature
-from storyline.web.deps import store_dependency
+from storyline.web.cache import Body, StoryCache, signature
+from storyline.web.deps import body_response, cached, store_dependency, story_row
 from storyline.web.search import count_articles, entity_page, search_articles, snippet
 from storyline.web.story_view import story_view
 
@@ -80,6 +82,39 @@ def _page(request: Request, name: str, context: dict[str, Any]) -> HTMLResponse:
     return engine.TemplateResponse(request, name, context)
 
 
+async def _cached_page(
+    request: Request, key: tuple[Any, ...], name: str, context: Callable[[Store], Any]
+) -> Response:
+    """The page rendered once per store generation (and ``key``): a page read many times
+    between writes costs a version check and a dictionary lookup, on the event loop."""
+    engine: Jinja2Templates = request.app.state.templates
+    page = await cached(
+        request,
+        ("page", name, *key),
+        lambda store: Body.of(engine.get_template(name).render(context(store))),
+    )
+    return body_response(request, page, _HTML)
+
+
+_HTML = "text/html; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class _StoryPage:
+    """A story page around its "new since your last visit" block: the parts before and
+    after it, and the whole page with the block empty (what most visits get)."""
+
+    head: bytes
+    tail: bytes
+    whole: Body
+
+    @classmethod
+    def of(cls, page: str) -> _StoryPage:
+        head, _, tail = page.partition(_NEW_SINCE_MARK)
+        plain = (head + tail).encode("utf-8")
+        return cls(head.encode("utf-8"), tail.encode("utf-8"), Body.of(plain))
+
+
 def _story_row(store: Store, row: ClusterRow) -> dict[str, Any]:
     events = service.list_events(store, story=row.id, limit=None)
     profile = service.cluster_profiles(store, "story", [row], top=3)[row.id]
@@ -107,30 +142,39 @@ def _negated(day: str) -> tuple[int, ...]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def story_list(request: Request, store: StoreDep, sort: str = "recent") -> HTMLResponse:
+async def story_list(request: Request, sort: str = "recent") -> Response:
     cache: StoryCache = request.app.state.story_cache
     order = sort if sort in _STORY_ORDERS else "recent"
-    rows = sorted(service.list_stories(store, limit=None), key=_STORY_ORDERS[order])[:100]
-    items = [_cached_row(cache, store, r) for r in rows]
-    context = {"items": items, "stats": service.store_stats(store), "sort": order}
-    return _page(request, "stories.html", context)
+
+    def context(store: Store) -> dict[str, Any]:
+        rows = sorted(service.list_stories(store, limit=None), key=_STORY_ORDERS[order])[:100]
+        items = [_cached_row(cache, store, r) for r in rows]
+        return {"items": items, "stats": service.store_stats(store), "sort": order}
+
+    return await _cached_page(request, (order,), "stories.html", context)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story(request: Request, store: StoreDep, story_id: str, since: str | None = None) -> Response:
-    row = service.get_cluster(store, "story", story_id)
+async def story(request: Request, story_id: str, since: str | None = None) -> Response:
+    row = await story_row(request, story_id)
     if row.id != story_id:  # merged into another story: its old links lead there
         return RedirectResponse(f"/stories/{quote(row.id, safe='')}", status_code=301)
-    cache: StoryCache = request.app.state.story_cache
     engine: Jinja2Templates = request.app.state.templates
 
-    def build() -> str:
-        return engine.get_template("story.html").render(v=story_view(store, row))
+    def build(store: Store) -> _StoryPage:
+        return _StoryPage.of(engine.get_template("story.html").render(v=story_view(store, row)))
 
-    page = cache.get(("story", *signature(row)), build)
+    page = await cached(request, ("story", *signature(row)), build, versioned=False)
     cookie = "seen_" + re.sub(r"[^A-Za-z0-9_-]", "_", row.id)
-    new_since = _new_since(request, store, row.id, since or request.cookies.get(cookie))
-    response = HTMLResponse(page.replace(_NEW_SINCE_MARK, new_since, 1))
+    seen = since or request.cookies.get(cookie)
+    new_since = await cached(
+        request, ("new-since", row.id, seen), lambda store: _new_since(engine, store, row.id, seen)
+    )
+    if new_since:
+        body = page.head + new_since.encode("utf-8") + page.tail
+        response: Response = Response(body, media_type=_HTML)
+    else:
+        response = body_response(request, page.whole, _HTML)
     response.set_cookie(cookie, now_iso(), max_age=400 * 86400, httponly=True, samesite="lax")
     return response
 
@@ -138,7 +182,7 @@ def story(request: Request, store: StoreDep, story_id: str, since: str | None = 
 _NEW_SINCE_MARK = "<!--storyline:new-since-->"
 
 
-def _new_since(request: Request, store: Store, story_id: str, since: str | None) -> str:
+def _new_since(engine: Jinja2Templates, store: Store, story_id: str, since: str | None) -> str:
     """The "new since your last visit" block: updates recorded after ``since`` (the
     ``since`` query parameter, else the time of the last visit, kept in a cookie)."""
     try:
@@ -147,7 +191,6 @@ def _new_since(request: Request, store: Store, story_id: str, since: str | None)
         since, found = None, service.list_updates(store, story=story_id, limit=100)
     if not found and since is None:
         return ""
-    engine: Jinja2Templates = request.app.state.templates
     return engine.get_template("new_since.html").render(updates=found, since=since)
 
 
@@ -162,24 +205,24 @@ def story_feed(request: Request, store: StoreDep, story_id: str) -> Response:
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
-def article(
-    request: Request, store: StoreDep, article_id: str, mark: str | None = None
-) -> HTMLResponse:
-    item = service.get_article(store, article_id)
-    enrichment = service.get_enrichment(store, article_id)
-    span = render.parse_mark(mark, len(item.text))
-    try:
-        placement = service.why(store, article_id)
-    except StorylineError:
-        placement = None
-    context = {
-        "a": item,
-        "e": enrichment,
-        "body": render.highlight(item.text, render.spans_of(enrichment), span),
-        "url": safe_url(item.url),
-        "placement": placement,
-    }
-    return _page(request, "article.html", context)
+async def article(request: Request, article_id: str, mark: str | None = None) -> Response:
+    def context(store: Store) -> dict[str, Any]:
+        item = service.get_article(store, article_id)
+        enrichment = service.get_enrichment(store, article_id)
+        span = render.parse_mark(mark, len(item.text))
+        try:
+            placement = service.why(store, article_id)
+        except StorylineError:
+            placement = None
+        return {
+            "a": item,
+            "e": enrichment,
+            "body": render.highlight(item.text, render.spans_of(enrichment), span),
+            "url": safe_url(item.url),
+            "placement": placement,
+        }
+
+    return await _cached_page(request, (article_id, mark), "article.html", context)
 
 
 @router.get("/entities/{key:path}", response_class=HTMLResponse)
@@ -188,27 +231,34 @@ def entity(request: Request, store: StoreDep, key: str) -> HTMLResponse:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(
+async def search(
     request: Request,
-    store: StoreDep,
     q: str | None = None,
     entity: str | None = None,
     source: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> HTMLResponse:
+    offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
+) -> Response:
     asked = any((q, entity, source, since, until))
     form = {"q": q, "entity": entity, "source": source, "since": since, "until": until}
     if not asked:
         return _page(request, "search.html", {"items": [], "form": form, "asked": False})
+    key = (q, entity, source, since, until, offset)
+    return await _cached_page(
+        request, key, "search.html", lambda store: _search(store, form, offset)
+    )
+
+
+def _search(store: Store, form: dict[str, str | None], offset: int) -> dict[str, Any]:
+    q = form["q"]
     args = (
         store,
         q or None,
-        entity or None,
-        source or None,
-        service.parse_date_option(since or None, "since"),
-        service.parse_date_option(until or None, "until"),
+        form["entity"] or None,
+        form["source"] or None,
+        service.parse_date_option(form["since"] or None, "since"),
+        service.parse_date_option(form["until"] or None, "until"),
     )
     found = search_articles(*args, _PAGE_SIZE, offset)
     total = count_articles(*args, cap=_COUNT_CAP)
@@ -222,7 +272,7 @@ def search(
         if offset + _PAGE_SIZE < total
         else None,
     }
-    context = {
+    return {
         "items": items,
         "form": form,
         "asked": True,
@@ -232,4 +282,3 @@ def search(
         "last": offset + len(found),
         "pages": pages,
     }
-    return _page(request, "search.html", context)

