@@ -5,41 +5,21 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from storyline.errors import NotFoundError, StoreError
-from storyline.ingest.dedupe import fingerprint
-from storyline.models import Article, Edit, Enrichment, Entity, IngestReport, Mention, Rejection
+from storyline.models import Edit, Enrichment, Entity, IngestReport, Mention, Rejection
 from storyline.store.base import ArticleFilter, Store
 from storyline.store.clusters import ClusterRow, PlacementRow
-from storyline.store.sqlite import SQLiteStore
+from tests.store.conftest import stored_article as _article
 
 psycopg = pytest.importorskip("psycopg", reason="the scale extra (psycopg) is not installed")
 
 from storyline.store.pg_migrations import PG_MIGRATIONS  # noqa: E402
 from storyline.store.postgres import PostgresStore  # noqa: E402
-
-
-def _article(article_id: str, text: str, **kw: object) -> tuple[Article, bytes, tuple[bytes, ...]]:
-    fp = fingerprint(text, threshold=0.8, num_perm=64)
-    article = Article(id=article_id, text=text, raw=text, content_hash=fp.content_hash, **kw)  # type: ignore[arg-type]
-    return article, fp.signature, fp.bands
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest) -> Iterator[Store]:
-    if request.param == "sqlite":
-        made: Store = SQLiteStore(memory=True)
-    else:
-        made = PostgresStore(request.getfixturevalue("pg_url"))
-    try:
-        yield made
-    finally:
-        made.close()
 
 
 def test_round_trip_keeps_every_field(store: Store) -> None:

@@ -51,6 +51,7 @@ from storyline.service.processing import ProcessReport, run_ingest
 from storyline.service.reading import (
     get_article,
     get_enrichment,
+    get_enrichments,
     list_articles,
     list_entities,
     rejections,
@@ -90,6 +91,7 @@ __all__ = [
     "get_article",
     "get_cluster",
     "get_enrichment",
+    "get_enrichments",
     "ingest",
     "is_postgres_url",
     "list_articles",

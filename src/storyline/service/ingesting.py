@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from storyline.ingest.dedupe import similarity
 from storyline.ingest.notes import ReadNotes
@@ -22,9 +22,11 @@ from storyline.service.common import (
 )
 from storyline.service.workers import ItemTimeout, watchdog, worker_pool
 from storyline.settings import Settings
-from storyline.store.base import Store
+from storyline.store.base import Store, StoredSignature
 
 _CHUNK = 25  # documents per unit of work sent to a worker process
+_LOOKAHEAD = 50  # prepared documents whose store lookups are asked together
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,7 @@ def _failure(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _chunks(
-    items: Iterable[Document | Rejection], size: int
-) -> Iterator[list[Document | Rejection]]:
+def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
@@ -173,11 +173,39 @@ def _drain(job: _Job, timings: dict[str, float]) -> Iterator[Prepared | Rejectio
         yield item if isinstance(item, Rejection) else next(prepared)
 
 
+class _Lookups:
+    """What the store holds for a window of prepared documents, asked in one query
+    each (not three round trips a document): which ids it has, the originals with each
+    text hash, the originals sharing each band key. Valid while the store does not
+    change: :func:`ingest_inputs` asks anew after each write."""
+
+    def __init__(self, store: Store, items: Sequence[Prepared]) -> None:
+        self.existing = store.existing_ids([p.article.id for p in items])
+        fresh = [p for p in items if p.article.id not in self.existing]
+        self.hashes = store.find_by_hashes([p.fingerprint.content_hash for p in fresh])
+        self._bands: dict[bytes, list[StoredSignature]] = {}
+        self._rank: dict[str, int] = {}
+        keys = [key for p in fresh for key in p.fingerprint.bands]
+        for key, stored in store.band_matches(keys):
+            self._bands.setdefault(key, []).append(stored)
+            self._rank.setdefault(stored.article_id, len(self._rank))
+
+    def by_hash(self, content_hash: str) -> list[tuple[str, str | None]]:
+        return list(self.hashes.get(content_hash, ()))
+
+    def by_bands(self, keys: Sequence[bytes]) -> list[StoredSignature]:
+        """Stored originals sharing a band key with ``keys``, each once, oldest first."""
+        found: dict[str, StoredSignature] = {}
+        for key in keys:
+            for stored in self._bands.get(key, ()):
+                found.setdefault(stored.article_id, stored)
+        return sorted(found.values(), key=lambda s: self._rank[s.article_id])
+
+
 class _Deduper:
     """Links each new article to the earliest stored or pending copy of it."""
 
-    def __init__(self, store: Store, threshold: float) -> None:
-        self.store = store
+    def __init__(self, threshold: float) -> None:
         self.threshold = threshold
         self.pending: list[Prepared] = []
         self.relinks: list[tuple[str, str, str]] = []  # (old original, new original, kind)
@@ -190,19 +218,17 @@ class _Deduper:
         self._hashes.clear()
         self._bands.clear()
 
-    def _original(self, item: Prepared) -> tuple[str, str | None, str] | None:
+    def _original(self, item: Prepared, lookups: _Lookups) -> tuple[str, str | None, str] | None:
         """(id, published, kind) of the earliest earlier copy, if any."""
         fp = item.fingerprint
-        stored = list(self.store.find_by_hash(fp.content_hash))
+        stored = lookups.by_hash(fp.content_hash)
         if fp.content_hash in self._hashes:
             first = self._hashes[fp.content_hash]
             stored.append((first.id, first.published))
         if stored:
             best = min(stored, key=lambda c: (c[1] or "9999", 0))
             return best[0], best[1], "exact"
-        candidates = [
-            (c.article_id, c.published, c.signature) for c in self.store.find_by_bands(fp.bands)
-        ]
+        candidates = [(c.article_id, c.published, c.signature) for c in lookups.by_bands(fp.bands)]
         for key in fp.bands:
             for other in self._bands.get(key, ()):
                 candidates.append(
@@ -218,9 +244,9 @@ class _Deduper:
             return best[0], best[1], "near"
         return None
 
-    def add(self, item: Prepared) -> bool:
+    def add(self, item: Prepared, lookups: _Lookups) -> bool:
         """Queue ``item`` for the next write; return True if it is a duplicate."""
-        original = self._original(item)
+        original = self._original(item, lookups)
         article = item.article
         duplicate = False
         if original is not None:
@@ -322,7 +348,7 @@ def ingest_inputs(
     notes = notes or ReadNotes()
     started = time.perf_counter()
     run_id = store.start_run(command)
-    deduper = _Deduper(store, float(settings["dedupe.threshold"]))
+    deduper = _Deduper(float(settings["dedupe.threshold"]))
     rejected: list[Rejection] = []
     added_ids: list[str] = []
     counts = {"added": 0, "unchanged": 0, "duplicates": 0, "dated": 0, "sourced": 0}
@@ -343,27 +369,39 @@ def ingest_inputs(
         deduper.reset()
         timings["store"] = timings.get("store", 0.0) + time.perf_counter() - started
 
-    for item in _prepare_stream(inputs, settings, run, timings):
-        dedupe_started = time.perf_counter()
-        if isinstance(item, Rejection):
-            rejected.append(item)
-            unflushed_rejections.append(item)
-        elif item.article.id in seen or store.existing_ids([item.article.id]):
-            counts["unchanged"] += 1
-            dated, sourced = _fill_metadata(store, item.article.id, run)
-            counts["dated"] += dated
-            counts["sourced"] += sourced
-        else:
-            seen.add(item.article.id)
-            if deduper.add(item):
-                counts["duplicates"] += 1
-            counts["added"] += 1
-            added_ids.append(item.article.id)
-            timings["dedupe"] = timings.get("dedupe", 0.0) + time.perf_counter() - dedupe_started
-            if len(deduper.pending) >= batch_size:
-                flush()
-        if progress is not None:
-            progress(counts["added"] + counts["unchanged"], len(rejected))
+    for window in _chunks(_prepare_stream(inputs, settings, run, timings), _LOOKAHEAD):
+        # the store's answers for the rest of the window, asked anew after each write
+        lookups: _Lookups | None = None
+        for index, item in enumerate(window):
+            dedupe_started = time.perf_counter()
+            if isinstance(item, Rejection):
+                rejected.append(item)
+                unflushed_rejections.append(item)
+            else:
+                if lookups is None:
+                    rest = [p for p in window[index:] if isinstance(p, Prepared)]
+                    lookups = _Lookups(store, rest)
+                if item.article.id in seen or item.article.id in lookups.existing:
+                    counts["unchanged"] += 1
+                    dated, sourced = _fill_metadata(store, item.article.id, run)
+                    counts["dated"] += dated
+                    counts["sourced"] += sourced
+                    if dated or sourced:
+                        lookups = None
+                else:
+                    seen.add(item.article.id)
+                    if deduper.add(item, lookups):
+                        counts["duplicates"] += 1
+                    counts["added"] += 1
+                    added_ids.append(item.article.id)
+                    timings["dedupe"] = (
+                        timings.get("dedupe", 0.0) + time.perf_counter() - dedupe_started
+                    )
+                    if len(deduper.pending) >= batch_size:
+                        flush()
+                        lookups = None
+            if progress is not None:
+                progress(counts["added"] + counts["unchanged"], len(rejected))
     flush()
     report = IngestReport(
         added=counts["added"],

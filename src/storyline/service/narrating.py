@@ -91,11 +91,7 @@ def select_articles(store: Store, selection: Selection) -> list[Article]:
 
 
 def _enrichments(store: Store, articles: Sequence[Article]) -> dict[str, Enrichment]:
-    found: dict[str, Enrichment] = {}
-    for article in articles:
-        item = store.get_enrichment(article.id)
-        if item is not None:
-            found[article.id] = item
+    found = store.get_enrichments([a.id for a in articles])
     if not found:
         raise InputError(
             f"none of the {len(articles)} selected articles is enriched yet; run `storyline enrich`"
@@ -168,7 +164,7 @@ def story_feed(store: Store, story_id: str, *, base_url: str) -> str:
             store.get_articles(store.cluster_members(story=None, event=row.id)),
             key=lambda a: (a.published or "9999", a.id),
         )
-        enrichments = {a.id: e for a in articles if (e := store.get_enrichment(a.id)) is not None}
+        enrichments = store.get_enrichments([a.id for a in articles])
         summary = (
             summarize(articles, enrichments, SummaryOptions(max_words=80)) if enrichments else None
         )

@@ -72,8 +72,18 @@ class Store(Protocol):
         """Ids and dates of original (non-duplicate) articles with this text hash."""
         ...
 
+    def find_by_hashes(self, hashes: Sequence[str]) -> dict[str, list[tuple[str, str | None]]]:
+        """:meth:`find_by_hash` for many hashes in one query: hash -> ids and dates
+        (hashes without a stored original are absent)."""
+        ...
+
     def find_by_bands(self, keys: Sequence[bytes]) -> Sequence[StoredSignature]:
         """Original articles sharing at least one LSH band key, with their signatures."""
+        ...
+
+    def band_matches(self, keys: Sequence[bytes]) -> Sequence[tuple[bytes, StoredSignature]]:
+        """(band key, original article sharing it) pairs for all of ``keys`` at once, in
+        the articles' order of arrival (what ingest asks once per chunk of documents)."""
         ...
 
     def add_articles(
@@ -113,6 +123,11 @@ class Store(Protocol):
         ...
 
     def get_enrichment(self, article_id: str) -> Enrichment | None: ...
+
+    def get_enrichments(self, article_ids: Sequence[str]) -> dict[str, Enrichment]:
+        """Article id -> enrichment for those of ``article_ids`` that have one, in one
+        query (not one an article)."""
+        ...
 
     def all_entities(self) -> Sequence[Entity]: ...
 

@@ -1,18 +1,31 @@
-"""SQL for events, stories, article placements and the clusterer's saved state (SQLite).
+"""SQL for events, stories, article placements and the clusterer's saved state: the
+same statements on both stores (see ``store.portable``), with :class:`ClusterMethods`
+the ``Store`` methods over them.
 
 The clusterer's state is stored as the JSON bytes the service gives (no pickle: a store
-file from elsewhere is data, never code).
+file from elsewhere is data, never code). Explanations are JSON (``JSONB`` on
+PostgreSQL). Statements over many ids test them with one array on PostgreSQL, in chunks
+on SQLite.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from storyline.store.portable import (
+    Connection,
+    ConnectionLender,
+    chunks,
+    json_value,
+    one_of,
+    run_many,
+    run_sql,
+)
 
 
 @dataclass(frozen=True)
@@ -65,7 +78,7 @@ def _now() -> str:
 
 
 def save(
-    conn: sqlite3.Connection,
+    conn: Connection,
     placements: Sequence[PlacementRow],
     events: Sequence[ClusterRow],
     state: bytes,
@@ -77,44 +90,37 @@ def save(
     A placement of an article already placed (consolidation moved it) replaces the old
     one and keeps its place in the order of arrival (``seq``)."""
     touched: set[str] = set()
-    for event in events:
-        old = conn.execute("SELECT story_id FROM events WHERE id = ?", (event.id,)).fetchone()
-        touched.update(s for s in (old[0] if old else None, event.story_id) if s)
-    seq = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM placements").fetchone()[0])
+    for chunk in chunks(conn, [e.id for e in events]):
+        test, args = one_of(conn, chunk)
+        rows = run_sql(conn, f"SELECT story_id FROM events WHERE id {test}", args)
+        touched.update(row[0] for row in rows if row[0])
+    touched.update(e.story_id for e in events if e.story_id)
+    seq = int(run_sql(conn, "SELECT COALESCE(MAX(seq), 0) FROM placements").fetchone()[0])
+    rows_out = []
     for row in placements:
         seq += 1
-        conn.execute(
-            "INSERT INTO placements(article_id, event_id, story_id, seq, explanation, producer) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(article_id) DO UPDATE SET "
-            "event_id = excluded.event_id, story_id = excluded.story_id, "
-            "explanation = excluded.explanation, producer = excluded.producer",
-            (
-                row.article_id,
-                row.event_id,
-                row.story_id,
-                seq,
-                json.dumps(row.explanation, ensure_ascii=False),
-                row.producer,
-            ),
+        explanation = json_value(conn, json.dumps(row.explanation, ensure_ascii=False))
+        rows_out.append(
+            (row.article_id, row.event_id, row.story_id, seq, explanation, row.producer)
         )
-    for event in events:
-        conn.execute(
-            "INSERT INTO events(id, story_id, title, start, end, articles, last_seq) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-            "story_id = excluded.story_id, title = excluded.title, start = excluded.start, "
-            "end = excluded.end, "
-            "articles = excluded.articles, last_seq = excluded.last_seq",
-            (
-                event.id,
-                event.story_id or "",
-                event.title,
-                event.start,
-                event.end,
-                event.articles,
-                seq,
-            ),
-        )
-    conn.execute(
+    run_many(
+        conn,
+        "INSERT INTO placements(article_id, event_id, story_id, seq, explanation, producer) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(article_id) DO UPDATE SET "
+        "event_id = excluded.event_id, story_id = excluded.story_id, "
+        "explanation = excluded.explanation, producer = excluded.producer",
+        rows_out,
+    )
+    run_many(
+        conn,
+        'INSERT INTO events(id, story_id, title, start, "end", articles, last_seq) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+        "story_id = excluded.story_id, title = excluded.title, start = excluded.start, "
+        '"end" = excluded."end", articles = excluded.articles, last_seq = excluded.last_seq',
+        [(e.id, e.story_id or "", e.title, e.start, e.end, e.articles, seq) for e in events],
+    )
+    run_sql(
+        conn,
         "INSERT INTO cluster_state(id, producer, state, saved_at) VALUES (1, ?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET producer = excluded.producer, state = excluded.state, "
         "saved_at = excluded.saved_at",
@@ -123,59 +129,65 @@ def save(
     return touched
 
 
-def recount(conn: sqlite3.Connection, story_ids: Sequence[str]) -> None:
+def recount(conn: Connection, story_ids: Sequence[str]) -> None:
     """Recount each story from its events (articles, events, first and last day), create
     the row of a new story, and drop a story left without events (merged into another).
     Titles are :func:`retitle_stories`' job."""
-    for story_id in story_ids:
-        row = conn.execute(
-            "SELECT COUNT(*), COALESCE(SUM(articles), 0), MIN(start), MAX(end), "
-            "COALESCE(MAX(last_seq), 0) FROM events WHERE story_id = ?",
-            (story_id,),
-        ).fetchone()
-        count, articles, start, end, last_seq = row
-        if not count:
-            conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
-            continue
-        conn.execute(
-            "INSERT INTO stories(id, title, start, end, articles, events, last_seq) "
-            "VALUES (?, '', ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-            "start = excluded.start, end = excluded.end, articles = excluded.articles, "
-            "events = excluded.events, last_seq = MAX(stories.last_seq, excluded.last_seq)",
-            (story_id, start, end, articles, count, last_seq),
+    counted: dict[str, tuple[Any, ...]] = {}
+    for chunk in chunks(conn, list(story_ids)):
+        test, args = one_of(conn, chunk)
+        rows = run_sql(
+            conn,
+            'SELECT story_id, COUNT(*), COALESCE(SUM(articles), 0), MIN(start), MAX("end"), '
+            f"COALESCE(MAX(last_seq), 0) FROM events WHERE story_id {test} GROUP BY story_id",
+            args,
         )
+        counted.update((row[0], tuple(row[1:])) for row in rows)
+    for chunk in chunks(conn, [s for s in story_ids if s not in counted]):
+        test, args = one_of(conn, chunk)
+        run_sql(conn, f"DELETE FROM stories WHERE id {test}", args)
+    run_many(
+        conn,
+        'INSERT INTO stories(id, title, start, "end", articles, events, last_seq) '
+        "VALUES (?, '', ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+        'start = excluded.start, "end" = excluded."end", articles = excluded.articles, '
+        "events = excluded.events, last_seq = CASE WHEN excluded.last_seq > stories.last_seq "
+        "THEN excluded.last_seq ELSE stories.last_seq END",
+        [
+            (story_id, start, end, int(articles), int(count), int(last_seq))
+            for story_id, (count, articles, start, end, last_seq) in sorted(counted.items())
+        ],
+    )
 
 
-def load_state(conn: sqlite3.Connection) -> tuple[str, bytes] | None:
-    row = conn.execute("SELECT producer, state FROM cluster_state WHERE id = 1").fetchone()
+def load_state(conn: Connection) -> tuple[str, bytes] | None:
+    row = run_sql(conn, "SELECT producer, state FROM cluster_state WHERE id = 1").fetchone()
     return None if row is None else (str(row[0]), bytes(row[1]))
 
 
-def unclustered(conn: sqlite3.Connection, limit: int) -> list[str]:
+def unclustered(conn: Connection, limit: int) -> list[str]:
     """Enriched articles not placed yet, in publication order (ties and nulls by id)."""
-    rows = conn.execute(
+    rows = run_sql(
+        conn,
         "SELECT a.id FROM articles a JOIN enrichments e ON e.article_id = a.id "
-        "LEFT JOIN placements p ON p.article_id = a.id WHERE p.article_id IS NULL "
+        "WHERE NOT EXISTS (SELECT 1 FROM placements p WHERE p.article_id = a.id) "
         "ORDER BY a.published IS NULL, a.published, a.id LIMIT ?",
         (limit,),
     )
     return [row[0] for row in rows]
 
 
-def members(conn: sqlite3.Connection, *, story: str | None, event: str | None) -> list[str]:
-    if event is not None:
-        rows = conn.execute(
-            "SELECT article_id FROM placements WHERE event_id = ? ORDER BY seq", (event,)
-        )
-    else:
-        rows = conn.execute(
-            "SELECT article_id FROM placements WHERE story_id = ? ORDER BY seq", (story,)
-        )
+def members(conn: Connection, *, story: str | None, event: str | None) -> list[str]:
+    column, value = ("event_id", event) if event is not None else ("story_id", story)
+    rows = run_sql(
+        conn, f"SELECT article_id FROM placements WHERE {column} = ? ORDER BY seq", (value,)
+    )
     return [row[0] for row in rows]
 
 
-def placement(conn: sqlite3.Connection, article_id: str) -> PlacementRow | None:
-    row = conn.execute(
+def placement(conn: Connection, article_id: str) -> PlacementRow | None:
+    row = run_sql(
+        conn,
         "SELECT article_id, event_id, story_id, explanation, producer FROM placements "
         "WHERE article_id = ?",
         (article_id,),
@@ -187,14 +199,18 @@ def placement(conn: sqlite3.Connection, article_id: str) -> PlacementRow | None:
 
 def _row(row: Sequence[Any], kind: str) -> ClusterRow:
     if kind == "event":
-        return ClusterRow(row[0], row[2], row[3], row[4], row[5], story_id=row[1])
-    return ClusterRow(row[0], row[1], row[2], row[3], row[4], events=row[5])
+        return ClusterRow(row[0], row[2], row[3], row[4], int(row[5]), story_id=row[1])
+    return ClusterRow(row[0], row[1], row[2], row[3], int(row[4]), events=int(row[5]))
+
+
+_EVENT_COLUMNS = 'id, story_id, title, start, "end", articles'
+_STORY_COLUMNS = 'id, title, start, "end", articles, events'
 
 
 def events(
-    conn: sqlite3.Connection, *, story: str | None = None, limit: int | None = None
+    conn: Connection, *, story: str | None = None, limit: int | None = None
 ) -> list[ClusterRow]:
-    sql = "SELECT id, story_id, title, start, end, articles FROM events"
+    sql = f"SELECT {_EVENT_COLUMNS} FROM events"
     args: list[Any] = []
     if story is not None:
         sql += " WHERE story_id = ?"
@@ -203,67 +219,62 @@ def events(
     if limit is not None:
         sql += " LIMIT ?"
         args.append(limit)
-    return [_row(row, "event") for row in conn.execute(sql, args)]
+    return [_row(row, "event") for row in run_sql(conn, sql, args)]
 
 
-def stories(conn: sqlite3.Connection, *, limit: int | None = None) -> list[ClusterRow]:
-    sql = (
-        "SELECT id, title, start, end, articles, events FROM stories "
-        "ORDER BY last_seq DESC, length(id), id"
-    )
+def stories(conn: Connection, *, limit: int | None = None) -> list[ClusterRow]:
+    sql = f"SELECT {_STORY_COLUMNS} FROM stories ORDER BY last_seq DESC, length(id), id"
     args: list[Any] = []
     if limit is not None:
         sql += " LIMIT ?"
         args.append(limit)
-    return [_row(row, "story") for row in conn.execute(sql, args)]
+    return [_row(row, "story") for row in run_sql(conn, sql, args)]
 
 
-def get(conn: sqlite3.Connection, kind: str, cluster_id: str) -> ClusterRow | None:
+def get(conn: Connection, kind: str, cluster_id: str) -> ClusterRow | None:
     if kind == "event":
-        row = conn.execute(
-            "SELECT id, story_id, title, start, end, articles FROM events WHERE id = ?",
-            (cluster_id,),
-        ).fetchone()
+        sql = f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?"
     else:
-        row = conn.execute(
-            "SELECT id, title, start, end, articles, events FROM stories WHERE id = ?",
-            (cluster_id,),
-        ).fetchone()
+        sql = f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = ?"
+    row = run_sql(conn, sql, (cluster_id,)).fetchone()
     return None if row is None else _row(row, kind)
 
 
-_CHUNK = 500  # cluster ids per query (SQLite caps the number of bound parameters)
+_CHUNK = 500  # cluster ids per query on SQLite (it caps the number of bound parameters)
 
 
 def profiles(
-    conn: sqlite3.Connection, kind: str, cluster_ids: Sequence[str], top: int
+    conn: Connection, kind: str, cluster_ids: Sequence[str], top: int
 ) -> dict[str, ClusterProfile]:
     """Outlets and the ``top`` entities of each event or story: the entities its articles
     name, ranked by how many of them do times how rare the entity is in the store (an
     inverse document frequency), so the country every story mentions ranks below the
     people and places this one is about."""
     column = "event_id" if kind == "event" else "story_id"
-    total = int(conn.execute("SELECT COUNT(*) FROM enrichments").fetchone()[0])
+    total = int(run_sql(conn, "SELECT COUNT(*) FROM enrichments").fetchone()[0])
     outlets: dict[str, list[tuple[str | None, int]]] = {i: [] for i in cluster_ids}
     ranked: dict[str, list[tuple[float, int, str, str]]] = {i: [] for i in cluster_ids}
-    for first in range(0, len(cluster_ids), _CHUNK):
-        chunk = list(cluster_ids[first : first + _CHUNK])
-        marks = ", ".join("?" * len(chunk))
-        rows = conn.execute(
+    for chunk in chunks(conn, list(dict.fromkeys(cluster_ids)), _CHUNK):
+        test, args = one_of(conn, chunk)
+        rows = run_sql(
+            conn,
             f"SELECT p.{column}, a.source, COUNT(*) AS n FROM placements p "
-            f"JOIN articles a ON a.id = p.article_id WHERE p.{column} IN ({marks}) "
-            "GROUP BY 1, 2 ORDER BY 1, n DESC, a.source",
-            chunk,
+            f"JOIN articles a ON a.id = p.article_id WHERE p.{column} {test} "
+            "GROUP BY 1, 2 ORDER BY 1, n DESC, a.source IS NOT NULL, a.source",
+            args,
         )
         for cluster_id, source, count in rows:
             outlets[cluster_id].append((source, int(count)))
-        rows = conn.execute(
-            f"SELECT p.{column}, e.key, e.name, COUNT(DISTINCT m.article_id), "
+        rows = run_sql(
+            conn,
+            f"WITH named AS (SELECT p.{column} AS cid, m.entity_key AS key, "
+            "COUNT(DISTINCT m.article_id) AS n FROM placements p "
+            f"JOIN mentions m ON m.article_id = p.article_id WHERE p.{column} {test} "
+            "GROUP BY 1, 2) "
+            "SELECT named.cid, e.key, e.name, named.n, "
             "(SELECT COUNT(DISTINCT d.article_id) FROM mentions d WHERE d.entity_key = e.key) "
-            "FROM placements p JOIN mentions m ON m.article_id = p.article_id "
-            f"JOIN entities e ON e.key = m.entity_key WHERE p.{column} IN ({marks}) "
-            "GROUP BY 1, 2",
-            chunk,
+            "FROM named JOIN entities e ON e.key = named.key",
+            args,
         )
         for cluster_id, key, name, count, df in rows:
             weight = int(count) * (1.0 + math.log((1 + total) / (1 + int(df))))
@@ -277,67 +288,70 @@ def profiles(
     }
 
 
-def log(conn: sqlite3.Connection, action: str, subjects: Sequence[str], reason: str) -> None:
-    conn.execute(
-        "INSERT INTO cluster_log(at, action, subjects, reason) VALUES (?, ?, ?, ?)",
-        (_now(), action, json.dumps(list(subjects)), reason),
-    )
-
-
-def drop_events(conn: sqlite3.Connection, event_ids: Sequence[str]) -> None:
+def drop_events(conn: Connection, event_ids: Sequence[str]) -> None:
     """Remove events that no placement points to any more (merged into others)."""
-    for event_id in event_ids:
-        conn.execute(
-            "DELETE FROM events WHERE id = ? AND NOT EXISTS "
-            "(SELECT 1 FROM placements WHERE event_id = ?)",
-            (event_id, event_id),
+    for chunk in chunks(conn, list(event_ids)):
+        test, args = one_of(conn, chunk)
+        run_sql(
+            conn,
+            f"DELETE FROM events WHERE id {test} AND NOT EXISTS "
+            "(SELECT 1 FROM placements p WHERE p.event_id = events.id)",
+            args,
         )
 
 
-def retitle_stories(conn: sqlite3.Connection, story_ids: Sequence[str]) -> None:
+def retitle_stories(conn: Connection, story_ids: Sequence[str]) -> None:
     """Title each story by its largest event (the earliest of equals): a thread is named
     by what most of its coverage is about, not by whichever article happened to open it."""
-    for story_id in story_ids:
-        conn.execute(
+    for chunk in chunks(conn, list(story_ids)):
+        test, args = one_of(conn, chunk)
+        run_sql(
+            conn,
             "UPDATE stories SET title = COALESCE((SELECT e.title FROM events e "
             "WHERE e.story_id = stories.id ORDER BY e.articles DESC, e.start IS NULL, "
-            "e.start, e.id LIMIT 1), title) WHERE id = ?",
-            (story_id,),
+            f"e.start, e.id LIMIT 1), title) WHERE id {test}",
+            args,
         )
 
 
-def log_lines(conn: sqlite3.Connection, lines: Sequence[str]) -> None:
+def log_lines(conn: Connection, lines: Sequence[str]) -> None:
     """Log lines of the form ``action: subjects (reason)``, one row each."""
+    now = _now()
+    rows = []
     for line in lines:
         action, _, rest = line.partition(": ")
         subjects, _, reason = rest.partition(" (")
-        log(conn, action, [subjects], reason.rstrip(")"))
+        rows.append((now, action, json.dumps([subjects]), reason.rstrip(")")))
+    run_many(
+        conn, "INSERT INTO cluster_log(at, action, subjects, reason) VALUES (?, ?, ?, ?)", rows
+    )
 
 
-def redirect(conn: sqlite3.Connection, redirects: Sequence[tuple[str, str]]) -> None:
+def redirect(conn: Connection, redirects: Sequence[tuple[str, str]]) -> None:
     """Record that each ``old`` story id now leads to ``new`` (merged into it); an id
     that comes back (a split reuses no id, but a rebuild may) stops redirecting."""
-    for old, new in redirects:
-        conn.execute(
-            "INSERT INTO story_redirects(old_id, new_id, at) VALUES (?, ?, ?) "
-            "ON CONFLICT(old_id) DO UPDATE SET new_id = excluded.new_id, at = excluded.at",
-            (old, new, _now()),
-        )
-    conn.execute("DELETE FROM story_redirects WHERE old_id IN (SELECT id FROM stories)")
+    now = _now()
+    run_many(
+        conn,
+        "INSERT INTO story_redirects(old_id, new_id, at) VALUES (?, ?, ?) "
+        "ON CONFLICT(old_id) DO UPDATE SET new_id = excluded.new_id, at = excluded.at",
+        [(old, new, now) for old, new in redirects],
+    )
+    run_sql(conn, "DELETE FROM story_redirects WHERE old_id IN (SELECT id FROM stories)")
 
 
 _MAX_HOPS = 100  # a chain of merges longer than this is a loop
 
 
-def resolve_story(conn: sqlite3.Connection, story_id: str) -> str | None:
+def resolve_story(conn: Connection, story_id: str) -> str | None:
     """The live story ``story_id`` names: itself, or where its merges led; ``None``
     when it names none."""
     current = story_id
     for _ in range(_MAX_HOPS):
-        if conn.execute("SELECT 1 FROM stories WHERE id = ?", (current,)).fetchone():
+        if run_sql(conn, "SELECT 1 FROM stories WHERE id = ?", (current,)).fetchone():
             return current
-        row = conn.execute(
-            "SELECT new_id FROM story_redirects WHERE old_id = ?", (current,)
+        row = run_sql(
+            conn, "SELECT new_id FROM story_redirects WHERE old_id = ?", (current,)
         ).fetchone()
         if row is None:
             return None
@@ -345,7 +359,75 @@ def resolve_story(conn: sqlite3.Connection, story_id: str) -> str | None:
     return None
 
 
-def reset(conn: sqlite3.Connection) -> None:
+def reset(conn: Connection) -> None:
     """Forget every placement, event, story and redirect (a rebuild numbers anew)."""
     for table in ("placements", "events", "stories", "cluster_state", "story_redirects"):
-        conn.execute(f"DELETE FROM {table}")
+        run_sql(conn, f"DELETE FROM {table}")
+
+
+class ClusterMethods(ConnectionLender):
+    """The event, story and placement methods of the ``Store`` protocol."""
+
+    def unclustered_ids(self, limit: int) -> list[str]:
+        with self._reading() as conn:
+            return unclustered(conn, limit)
+
+    def load_cluster_state(self) -> tuple[str, bytes] | None:
+        with self._reading() as conn:
+            return load_state(conn)
+
+    def save_clusters(
+        self,
+        placements: Sequence[PlacementRow],
+        events: Sequence[ClusterRow],
+        state: bytes,
+        producer: str,
+        log: Sequence[str] = (),
+        dropped: Sequence[str] = (),
+        redirects: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        with self._writing() as conn:
+            touched = save(conn, placements, events, state, producer)
+            drop_events(conn, dropped)
+            recount(conn, sorted(touched))
+            retitle_stories(conn, sorted(touched))
+            log_lines(conn, log)
+            redirect(conn, redirects)
+
+    def get_cluster(self, kind: str, cluster_id: str) -> ClusterRow | None:
+        with self._reading() as conn:
+            return get(conn, kind, cluster_id)
+
+    def resolve_story(self, story_id: str) -> str | None:
+        with self._reading() as conn:
+            return resolve_story(conn, story_id)
+
+    def list_clusters(
+        self, kind: str, *, story: str | None = None, limit: int | None = None
+    ) -> list[ClusterRow]:
+        with self._reading() as conn:
+            if kind == "event":
+                return events(conn, story=story, limit=limit)
+            return stories(conn, limit=limit)
+
+    def cluster_members(self, *, story: str | None, event: str | None) -> list[str]:
+        with self._reading() as conn:
+            return members(conn, story=story, event=event)
+
+    def cluster_profiles(
+        self, kind: str, cluster_ids: Sequence[str], top: int
+    ) -> dict[str, ClusterProfile]:
+        with self._reading() as conn:
+            return profiles(conn, kind, cluster_ids, top)
+
+    def get_placement(self, article_id: str) -> PlacementRow | None:
+        with self._reading() as conn:
+            return placement(conn, article_id)
+
+    def reset_clusters(self) -> None:
+        with self._writing() as conn:
+            reset(conn)
+
+    def log_clusters(self, lines: Sequence[str]) -> None:
+        with self._writing() as conn:
+            log_lines(conn, lines)

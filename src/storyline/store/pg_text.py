@@ -4,7 +4,8 @@ SQLite keeps any string; PostgreSQL refuses NUL (U+0000) in ``TEXT`` and in ``JS
 Article text is hostile and may carry it (a JSONL record's ``"\\u0000"``), so the
 PostgreSQL store swaps NUL for the noncharacter U+10FFFE on the way in and back on the
 way out: every string parameter through a psycopg dumper, every text column through a
-loader, and JSON documents through :func:`json_in` / :func:`json_out`. (A string that
+loader, JSON documents in through :func:`json_in` and ``JSONB`` columns out as their
+text, escaped NULs restored (the inverse, :func:`json_out`). (A string that
 itself holds U+10FFFE, a code point reserved as never-a-character, would come back as
 NUL.)
 """
@@ -32,9 +33,18 @@ def configure(conn: Any) -> None:
             assert isinstance(text, str)  # the connection decodes text columns
             return text.replace(SENTINEL, "\x00") if SENTINEL in text else text
 
+    class _JsonLoader(TextLoader):
+        """A ``JSONB`` column read as its JSON text (as SQLite gives it), each U+10FFFE
+        back to an escaped NUL (:func:`json_out`)."""
+
+        def load(self, data: Any) -> str:
+            text = bytes(data).decode("utf-8")
+            return text.replace(SENTINEL, "\\u0000") if SENTINEL in text else text
+
     conn.adapters.register_dumper(str, _Dumper)
     for name in ("text", "varchar", "bpchar", "name"):
         conn.adapters.register_loader(name, _Loader)
+    conn.adapters.register_loader("jsonb", _JsonLoader)
 
 
 def json_in(text: str) -> str:

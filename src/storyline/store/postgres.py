@@ -15,21 +15,20 @@ for one transaction.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from storyline.errors import NotFoundError, StoreError
-from storyline.models import Article, Enrichment, Entity
-from storyline.store import follow as _follow
-from storyline.store import pg_clusters as _q
-from storyline.store.base import ArticleFilter, StoredSignature, StoreStats
-from storyline.store.clusters import ClusterProfile, ClusterRow, PlacementRow
+from storyline.errors import StoreError
+from storyline.models import Article
+from storyline.store.articles import ARTICLE_COLUMNS, ArticleMethods, article_row, relink
+from storyline.store.clusters import ClusterMethods
+from storyline.store.enrichments import EnrichmentMethods
+from storyline.store.follow import FollowMethods
 from storyline.store.pg_migrations import migrate
 from storyline.store.pg_text import configure
 from storyline.store.runs import RunMethods
-from storyline.store.sqlite import _ARTICLE_COLUMNS, _article_from_row, _article_row
 
 
 def _now() -> str:
@@ -52,7 +51,7 @@ def _redact(url: str) -> str:
     return url
 
 
-class PostgresStore(_follow.FollowMethods, RunMethods):
+class PostgresStore(ArticleMethods, EnrichmentMethods, ClusterMethods, FollowMethods, RunMethods):
     """A store in a PostgreSQL database, shared by any number of processes."""
 
     def __init__(self, url: str, *, pool_size: int = 4) -> None:
@@ -125,38 +124,15 @@ class PostgresStore(_follow.FollowMethods, RunMethods):
 
     # --- articles ----------------------------------------------------------------------
 
-    def existing_ids(self, ids: Iterable[str]) -> set[str]:
-        wanted = list(ids)
-        if not wanted:
-            return set()
+    def change_token(self) -> object:
+        """The write-ahead log's position: it moves with every commit to the server (of
+        any database, so the caches over a busy server are rebuilt more often)."""
         with self._conn() as conn:
-            rows = conn.execute("SELECT id FROM articles WHERE id = ANY(%s)", (wanted,))
-            return {row[0] for row in rows}
+            return str(conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0])
 
-    def find_by_hash(self, content_hash: str) -> Sequence[tuple[str, str | None]]:
-        with self._conn() as conn:
-            rows = conn.execute(
-                "SELECT id, published FROM articles "
-                "WHERE content_hash = %s AND duplicate_of IS NULL ORDER BY seq",
-                (content_hash,),
-            )
-            return [(row[0], row[1]) for row in rows]
-
-    def find_by_bands(self, keys: Sequence[bytes]) -> Sequence[StoredSignature]:
-        if not keys:
-            return []
-        with self._conn() as conn:
-            # the ids first (an ARRAY init-plan), then the articles by primary key: the
-            # plan stays two index lookups even while a bulk ingest runs ahead of the
-            # planner's statistics, in one round trip
-            rows = conn.execute(
-                "SELECT a.id, a.published, f.signature FROM articles a "
-                "JOIN fingerprints f ON f.article_id = a.id "
-                "WHERE a.id = ANY(ARRAY(SELECT DISTINCT article_id FROM bands "
-                "WHERE key = ANY(%s))) AND a.duplicate_of IS NULL ORDER BY a.seq",
-                (list(keys),),
-            )
-            return [StoredSignature(row[0], row[1], bytes(row[2])) for row in rows]
+    def _query_test(self, query: str) -> tuple[str, list[Any]]:
+        # full-text search on the indexed tsvector (words, stemmed), not a scan
+        return "search @@ websearch_to_tsquery('english'::regconfig, ?)", [query]
 
     def add_articles(
         self,
@@ -171,9 +147,9 @@ class PostgresStore(_follow.FollowMethods, RunMethods):
             inserted: set[str] = set()
             if items:
                 cur.executemany(
-                    f"INSERT INTO articles ({_ARTICLE_COLUMNS}, ingested_at) VALUES ({marks}) "
+                    f"INSERT INTO articles ({ARTICLE_COLUMNS}, ingested_at) VALUES ({marks}) "
                     "ON CONFLICT (id) DO NOTHING RETURNING id",
-                    [(*_article_row(article), now) for article, _, _ in items],
+                    [(*article_row(article), now) for article, _, _ in items],
                     returning=True,
                 )
                 while True:
@@ -192,224 +168,4 @@ class PostgresStore(_follow.FollowMethods, RunMethods):
                         for key in bands:
                             copy.write_row((key, article.id))
             for old_original, new_original, kind in relinks:
-                _relink(cur, old_original, new_original, kind)
-
-    def relink_duplicates(self, old_original: str, new_original: str, kind: str) -> None:
-        with self._write() as conn:
-            _relink(conn, old_original, new_original, kind)
-
-    def fill_metadata(
-        self, article_id: str, *, published: str | None = None, source: str | None = None
-    ) -> None:
-        with self._write() as conn:
-            conn.execute(
-                "UPDATE articles SET published = COALESCE(published, %s), "
-                "source = COALESCE(source, %s) WHERE id = %s",
-                (published, source, article_id),
-            )
-
-    def get_article(self, article_id: str) -> Article:
-        with self._conn() as conn:
-            row = conn.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = %s", (article_id,)
-            ).fetchone()
-        if row is None:
-            raise NotFoundError(
-                f"no article with id {article_id!r}; `storyline articles` lists the ids"
-            )
-        return _article_from_row(row)
-
-    def get_articles(self, ids: Sequence[str]) -> list[Article]:
-        if not ids:
-            return []
-        with self._conn() as conn:
-            rows = conn.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ANY(%s)", (list(ids),)
-            )
-            found = {row[0]: _article_from_row(row) for row in rows}
-        return [found[i] for i in ids if i in found]
-
-    def list_articles(self, article_filter: ArticleFilter) -> Sequence[Article]:
-        where, args = _article_where(article_filter)
-        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles{where}"
-        sql += " ORDER BY published IS NULL, published, id"
-        if article_filter.limit is not None:
-            sql += " LIMIT %s OFFSET %s"
-            args += [article_filter.limit, article_filter.offset]
-        with self._conn() as conn:
-            return [_article_from_row(row) for row in conn.execute(sql, args)]
-
-    def count_matching(self, article_filter: ArticleFilter, cap: int) -> int:
-        where, args = _article_where(article_filter)
-        sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM articles{where} LIMIT %s) AS hits"
-        with self._conn() as conn:
-            return int(conn.execute(sql, [*args, cap]).fetchone()[0])
-
-    def change_token(self) -> object:
-        """The write-ahead log's position: it moves with every commit to the server (of
-        any database, so the caches over a busy server are rebuilt more often)."""
-        with self._conn() as conn:
-            return str(conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0])
-
-    def count_articles(self) -> int:
-        with self._conn() as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-
-    # --- enrichment ----------------------------------------------------------------------
-
-    def unenriched_ids(self, limit: int) -> list[str]:
-        with self._conn() as conn:
-            return _q.unenriched(conn, limit)
-
-    def save_enrichments(self, items: Sequence[Enrichment], entities: Sequence[Entity]) -> None:
-        if not items and not entities:
-            return
-        with self._write() as conn:
-            _q.save_enrichments(conn, items, entities)
-
-    def get_enrichment(self, article_id: str) -> Enrichment | None:
-        with self._conn() as conn:
-            return _q.load_enrichment(conn, article_id)
-
-    def all_entities(self) -> list[Entity]:
-        with self._conn() as conn:
-            return _q.all_entities(conn)
-
-    def entity_counts(
-        self, *, type: str | None = None, limit: int | None = None
-    ) -> list[tuple[Entity, int, int]]:
-        with self._conn() as conn:
-            return _q.entity_counts(conn, type=type, limit=limit)
-
-    # --- events and stories -------------------------------------------------------------
-
-    def unclustered_ids(self, limit: int) -> list[str]:
-        with self._conn() as conn:
-            return _q.unclustered(conn, limit)
-
-    def load_cluster_state(self) -> tuple[str, bytes] | None:
-        with self._conn() as conn:
-            return _q.load_state(conn)
-
-    def save_clusters(
-        self,
-        placements: Sequence[PlacementRow],
-        events: Sequence[ClusterRow],
-        state: bytes,
-        producer: str,
-        log: Sequence[str] = (),
-        dropped: Sequence[str] = (),
-        redirects: Sequence[tuple[str, str]] = (),
-    ) -> None:
-        with self._write() as conn:
-            touched = _q.save_clusters(conn, placements, events, state, producer)
-            _q.drop_events(conn, dropped)
-            _q.recount(conn, sorted(touched))
-            _q.retitle_stories(conn, sorted(touched))
-            _q.log_lines(conn, log)
-            _q.redirect(conn, redirects)
-
-    def get_cluster(self, kind: str, cluster_id: str) -> ClusterRow | None:
-        with self._conn() as conn:
-            return _q.get(conn, kind, cluster_id)
-
-    def resolve_story(self, story_id: str) -> str | None:
-        with self._conn() as conn:
-            return _q.resolve_story(conn, story_id)
-
-    def list_clusters(
-        self, kind: str, *, story: str | None = None, limit: int | None = None
-    ) -> list[ClusterRow]:
-        with self._conn() as conn:
-            if kind == "event":
-                return _q.events(conn, story=story, limit=limit)
-            return _q.stories(conn, limit=limit)
-
-    def cluster_members(self, *, story: str | None, event: str | None) -> list[str]:
-        with self._conn() as conn:
-            return _q.members(conn, story=story, event=event)
-
-    def cluster_profiles(
-        self, kind: str, cluster_ids: Sequence[str], top: int
-    ) -> dict[str, ClusterProfile]:
-        with self._conn() as conn:
-            return _q.profiles(conn, kind, cluster_ids, top)
-
-    def get_placement(self, article_id: str) -> PlacementRow | None:
-        with self._conn() as conn:
-            return _q.placement(conn, article_id)
-
-    def placements(self) -> dict[str, str]:
-        with self._conn() as conn:
-            rows = conn.execute("SELECT article_id, event_id FROM placements")
-            return {row[0]: row[1] for row in rows}
-
-    def reset_clusters(self) -> None:
-        with self._write() as conn:
-            _q.reset(conn)
-
-    def log_clusters(self, lines: Sequence[str]) -> None:
-        with self._write() as conn:
-            _q.log_lines(conn, lines)
-
-    def stats(self) -> StoreStats:
-        with self._conn() as conn:
-            row = conn.execute(
-                "SELECT COUNT(*), COUNT(duplicate_of), COUNT(DISTINCT source), "
-                "COALESCE(SUM(words), 0), MIN(published), MAX(published) FROM articles"
-            ).fetchone()
-            by_source = conn.execute(
-                "SELECT COALESCE(source, '(unknown)'), COUNT(*) FROM articles "
-                "GROUP BY source ORDER BY COUNT(*) DESC, source NULLS FIRST LIMIT 20"
-            ).fetchall()
-            by_format = conn.execute(
-                "SELECT format, COUNT(*) FROM articles GROUP BY format "
-                "ORDER BY COUNT(*) DESC, format"
-            ).fetchall()
-            rejections = conn.execute("SELECT COUNT(*) FROM rejections").fetchone()[0]
-            runs = conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
-        return StoreStats(
-            articles=int(row[0]),
-            duplicates=int(row[1]),
-            sources=int(row[2]),
-            words=int(row[3]),
-            first_published=row[4],
-            last_published=row[5],
-            rejections=int(rejections),
-            runs=int(runs),
-            by_source=tuple((str(s), int(n)) for s, n in by_source),
-            by_format=tuple((str(f), int(n)) for f, n in by_format),
-        )
-
-
-def _article_where(article_filter: ArticleFilter) -> tuple[str, list[Any]]:
-    """The WHERE clause (with its leading space, or empty) and arguments of a filter."""
-    where: list[str] = []
-    args: list[Any] = []
-    if article_filter.source is not None:
-        where.append("source = %s")
-        args.append(article_filter.source)
-    if article_filter.since is not None:
-        where.append("published >= %s")
-        args.append(article_filter.since)
-    if article_filter.until is not None:
-        where.append("substr(published, 1, 10) <= %s")
-        args.append(article_filter.until)
-    if article_filter.query:
-        # full-text search on the indexed tsvector (words, stemmed), not a scan
-        where.append("search @@ websearch_to_tsquery('english'::regconfig, %s)")
-        args.append(article_filter.query)
-    if not article_filter.duplicates:
-        where.append("duplicate_of IS NULL")
-    return (" WHERE " + " AND ".join(where) if where else ""), args
-
-
-def _relink(conn: Any, old_original: str, new_original: str, kind: str) -> None:
-    conn.execute(
-        "UPDATE articles SET duplicate_of = %s, duplicate_kind = %s WHERE id = %s",
-        (new_original, kind, old_original),
-    )
-    conn.execute(
-        "UPDATE articles SET duplicate_of = %s WHERE duplicate_of = %s AND id != %s",
-        (new_original, old_original, new_original),
-    )
+                relink(cur, old_original, new_original, kind)
