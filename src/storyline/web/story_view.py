@@ -100,8 +100,9 @@ def story_view(store: Store, row: ClusterRow) -> StoryView:
     quotes: list[tuple[Article, Quote]] = []
     figures: list[tuple[Article, Figure]] = []
     places: Counter[tuple[str, str]] = Counter()
+    enrichments = service.get_enrichments(store, [a.id for a in articles])  # one query
     for article in articles:
-        enrichment = service.get_enrichment(store, article.id)
+        enrichment = enrichments.get(article.id)
         if enrichment is None:
             continue
         quotes += [(article, q) for q in enrichment.quotes if q.kind == "direct"]
