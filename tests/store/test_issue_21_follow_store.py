@@ -1,9 +1,8 @@
 """Issue 21's subscriptions, seen items, watches and updates on both stores: the same
-statements (store/follow.py) on SQLite and on a real PostgreSQL server (migration 5)."""
+statements (store/follow.py) on SQLite and on a real PostgreSQL server (migration 5); the
+``store`` fixture (both stores) is tests/store/conftest.py's."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 
@@ -11,22 +10,6 @@ from storyline.errors import InputError, NotFoundError
 from storyline.models import Update, UpdateCitation
 from storyline.store.base import Store
 from storyline.store.follow import PollResult
-from storyline.store.sqlite import SQLiteStore
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest) -> Iterator[Store]:
-    if request.param == "sqlite":
-        made: Store = SQLiteStore(memory=True)
-    else:
-        pytest.importorskip("psycopg", reason="the scale extra (psycopg) is not installed")
-        from storyline.store.postgres import PostgresStore
-
-        made = PostgresStore(request.getfixturevalue("pg_url"))
-    try:
-        yield made
-    finally:
-        made.close()
 
 
 def test_subscriptions_keep_their_polling_state(store: Store) -> None:
