@@ -148,17 +148,20 @@ class Profile:
         self.norm_documents = -1
         _accumulate(self.terms, terms)
         _accumulate(self.entities, entities)
-        if len(self.terms) > 2 * PROFILE_TERMS:
-            kept = heapq.nlargest(PROFILE_TERMS, self.terms.items(), key=lambda kv: kv[1])
-            self.terms = dict(kept)
-        if len(self.entities) > 2 * PROFILE_ENTITIES:
-            heaviest = heapq.nlargest(PROFILE_ENTITIES, self.entities.items(), key=lambda kv: kv[1])
-            self.entities = dict(heaviest)
+        self.terms = _pruned(self.terms, PROFILE_TERMS)
+        self.entities = _pruned(self.entities, PROFILE_ENTITIES)
 
     def _widen(self, day: int | None) -> None:
         if day is not None:
             self.first_day = day if self.first_day is None else min(self.first_day, day)
             self.last_day = day if self.last_day is None else max(self.last_day, day)
+
+
+def _pruned(weights: dict[str, float], keep: int) -> dict[str, float]:
+    """``weights`` itself, or its ``keep`` heaviest keys once it holds twice as many."""
+    if len(weights) <= 2 * keep:
+        return weights
+    return dict(heapq.nlargest(keep, weights.items(), key=lambda kv: kv[1]))
 
 
 def _add_counts(into: dict[_K, int], counts: Mapping[_K, int]) -> None:

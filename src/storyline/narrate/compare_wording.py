@@ -157,11 +157,12 @@ def _common(word: str) -> bool:
 
 def _terms(text: str, sentence: CitedSentence, mentions: Sequence[Mention]) -> list[str]:
     """Content words and two-word terms of a sentence, names of entities left out."""
+    stop = stop_words()
     words: list[str] = []
     for match in _words(text, sentence.start, sentence.end):
         inside = any(m.start < match.end() and match.start() < m.end for m in mentions)
         word = match.group().lower().replace("’", "'").removesuffix("'s")
-        plain = word not in stop_words() and len(word) > 2 and "'" not in word and not _common(word)
+        plain = word not in stop and len(word) > 2 and "'" not in word and not _common(word)
         words.append(word if plain and not inside else "")
     bigrams = [f"{a} {b}" for a, b in itertools.pairwise(words) if a and b]
     return [w for w in words if w] + bigrams
