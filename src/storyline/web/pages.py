@@ -8,7 +8,7 @@ of the story), so their view is cached per story and rebuilt whenever the story'
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -32,7 +32,7 @@ from storyline.web import render
 from storyline.web.cache import Body, StoryCache, signature
 from storyline.web.deps import body_response, cached, store_dependency, story_row
 from storyline.web.search import count_articles, entity_page, search_articles, snippet
-from storyline.web.story_view import story_view
+from storyline.web.story_view import Listed, story_view
 
 router = APIRouter(include_in_schema=False)
 _PAGE_SIZE = 50
@@ -154,17 +154,49 @@ async def story_list(request: Request, sort: str = "recent") -> Response:
     return await _cached_page(request, (order,), "stories.html", context)
 
 
+@dataclass(frozen=True)
+class Listing:
+    """One page of a story's article list (oldest first): ``page`` of ``pages``."""
+
+    items: Sequence[Listed]
+    page: int
+    pages: int
+    first: int  # 1-based position of the first item in the whole list
+    total: int
+
+    @classmethod
+    def of(cls, articles: Sequence[Listed], page: int | None) -> Listing:
+        """Page ``page`` (the last, the latest articles, when None or past the end)."""
+        pages = max(1, -(-len(articles) // _PAGE_SIZE))
+        chosen = pages if page is None else min(page, pages)
+        start = (chosen - 1) * _PAGE_SIZE
+        return cls(articles[start : start + _PAGE_SIZE], chosen, pages, start + 1, len(articles))
+
+
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-async def story(request: Request, story_id: str, since: str | None = None) -> Response:
+async def story(
+    request: Request,
+    story_id: str,
+    since: str | None = None,
+    page: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+) -> Response:
     row = await story_row(request, story_id)
     if row.id != story_id:  # merged into another story: its old links lead there
         return RedirectResponse(f"/stories/{quote(row.id, safe='')}", status_code=301)
     engine: Jinja2Templates = request.app.state.templates
+    cache: StoryCache = request.app.state.story_cache
+
+    # one cached page per page of the list that exists (a page past the end is the last)
+    asked = None if page is None else min(page, max(1, -(-row.articles // _PAGE_SIZE)))
 
     def build(store: Store) -> _StoryPage:
-        return _StoryPage.of(engine.get_template("story.html").render(v=story_view(store, row)))
+        # the view (narrated once per story version) is shared by all its article pages
+        view = cache.get(("story-view", *signature(row)), lambda: story_view(store, row))
+        listing = Listing.of(view.articles, asked)
+        html = engine.get_template("story.html").render(v=view, listing=listing)
+        return _StoryPage.of(html)
 
-    page = await cached(request, ("story", *signature(row)), build, versioned=False)
+    page = await cached(request, ("story", *signature(row), asked), build, versioned=False)
     cookie = "seen_" + re.sub(r"[^A-Za-z0-9_-]", "_", row.id)
     seen = since or request.cookies.get(cookie)
     new_since = await cached(

@@ -12,16 +12,15 @@ from markupsafe import Markup
 from storyline import service
 from storyline.display import UNKNOWN_SOURCE
 from storyline.errors import InputError
-from storyline.models import Article, Figure, Quote
-from storyline.narrate.compare import Comparison, Report
+from storyline.models import Article, Enrichment, Figure, Quote
+from storyline.narrate.compare import Comparison, Report, compare_sources
 from storyline.narrate.export_html import timeline_svg
-from storyline.narrate.summarize import Summary
-from storyline.narrate.timeline import Timeline
-from storyline.service.narrating import Selection
+from storyline.narrate.summarize import Summary, summarize
+from storyline.narrate.timeline import Timeline, TimelineOptions, build_timeline
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
 
-__all__ = ["StoryView", "story_view"]
+__all__ = ["Listed", "StoryView", "story_view"]
 
 T = TypeVar("T")
 _PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
@@ -39,10 +38,20 @@ class FactRow:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """One line of the story's article list (what the page shows of an article)."""
+
+    id: str
+    title: str
+    source: str | None
+    published: str | None
+
+
+@dataclass(frozen=True)
 class StoryView:
     row: ClusterRow
     events: Sequence[ClusterRow]
-    articles: Sequence[Article]
+    articles: Sequence[Listed]  # oldest first; the page shows one slice of it
     summary: Summary | None
     timeline: Timeline | None
     svg: Markup | None
@@ -76,17 +85,37 @@ def _facts(comparison: Comparison | None) -> list[FactRow]:
     return rows
 
 
+def _telling(
+    row: ClusterRow, articles: Sequence[Article], enrichments: dict[str, Enrichment]
+) -> dict[str, Enrichment]:
+    """The enrichments to tell the story from, or why it cannot be told yet (as
+    ``service.summary`` and the others say it)."""
+    if not articles:
+        raise InputError(f"no articles in story {row.id}; nothing to tell")
+    if not enrichments:
+        raise InputError(
+            f"none of the {len(articles)} selected articles is enriched yet; run `storyline enrich`"
+        )
+    return enrichments
+
+
 def story_view(store: Store, row: ClusterRow) -> StoryView:
-    """Events, summary, timeline (SVG), comparison, quotes, figures and places of a story."""
-    selection = Selection(story=row.id)
+    """Events, summary, timeline (SVG), comparison, quotes, figures and places of a story,
+    all from one selection of its articles and one query for their enrichments."""
     problems: list[str] = []
     (detail,) = service.cluster_details(store, "story", [row], top=10)
     articles = sorted(
         store.get_articles(detail.article_ids or ()), key=lambda a: (a.published or "9999", a.id)
     )
-    summary = _attempt(lambda: service.summary(store, selection), problems)
-    timeline = _attempt(lambda: service.timeline(store, selection), problems)
-    comparison = _attempt(lambda: service.compare(store, selection), problems)
+    enrichments = service.get_enrichments(store, [a.id for a in articles])  # one query
+    summary: Summary | None = None
+    timeline: Timeline | None = None
+    comparison: Comparison | None = None
+    told = _attempt(lambda: _telling(row, articles, enrichments), problems)
+    if told is not None:
+        summary = _attempt(lambda: summarize(articles, told), problems)
+        timeline = _attempt(lambda: build_timeline(articles, told, TimelineOptions()), problems)
+        comparison = _attempt(lambda: compare_sources(articles, told), problems)
     outlets = sorted({a.source or UNKNOWN_SOURCE for a in articles})
     colours = {o: _PALETTE[i % len(_PALETTE)] for i, o in enumerate(outlets)}
     # timeline_svg escapes every piece of text it draws (storyline.narrate.export_html).
@@ -100,7 +129,6 @@ def story_view(store: Store, row: ClusterRow) -> StoryView:
     quotes: list[tuple[Article, Quote]] = []
     figures: list[tuple[Article, Figure]] = []
     places: Counter[tuple[str, str]] = Counter()
-    enrichments = service.get_enrichments(store, [a.id for a in articles])  # one query
     for article in articles:
         enrichment = enrichments.get(article.id)
         if enrichment is None:
@@ -111,7 +139,7 @@ def story_view(store: Store, row: ClusterRow) -> StoryView:
     return StoryView(
         row=row,
         events=service.list_events(store, story=row.id, limit=None),
-        articles=articles,
+        articles=tuple(Listed(a.id, a.headline(), a.source, a.published) for a in articles),
         summary=summary,
         timeline=timeline,
         svg=svg,
