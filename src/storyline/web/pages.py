@@ -196,17 +196,17 @@ async def story(
         html = engine.get_template("story.html").render(v=view, listing=listing)
         return _StoryPage.of(html)
 
-    page = await cached(request, ("story", *signature(row), asked), build, versioned=False)
+    built = await cached(request, ("story", *signature(row), asked), build, versioned=False)
     cookie = "seen_" + re.sub(r"[^A-Za-z0-9_-]", "_", row.id)
     seen = since or request.cookies.get(cookie)
     new_since = await cached(
         request, ("new-since", row.id, seen), lambda store: _new_since(engine, store, row.id, seen)
     )
     if new_since:
-        body = page.head + new_since.encode("utf-8") + page.tail
+        body = built.head + new_since.encode("utf-8") + built.tail
         response: Response = Response(body, media_type=_HTML)
     else:
-        response = body_response(request, page.whole, _HTML)
+        response = body_response(request, built.whole, _HTML)
     response.set_cookie(cookie, now_iso(), max_age=400 * 86400, httponly=True, samesite="lax")
     return response
 
