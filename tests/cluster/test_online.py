@@ -151,3 +151,44 @@ def test_a_state_from_another_producer_is_refused() -> None:
     saved["producer"] = "cluster.other.v9"
     with pytest.raises(InputError, match=r"cluster\.other\.v9"):
         state_from_dict(saved)
+
+
+def test_a_story_the_decay_can_no_longer_reach_is_retired_with_its_events() -> None:
+    params = ClusterParams()
+    reach = params.story.reach_days
+    assert reach is not None and 300 < reach < 500  # months, from story_days and threshold
+    clusterer = OnlineClusterer(params)
+    old = clusterer.assign(_article("r1", QUAKE, {"place:country:TR": 3}, day="2018-01-01"))
+    flood = clusterer.assign(_article("r2", FLOOD, {"place:country:DE": 2}, day="2018-01-02"))
+    fresh = clusterer.assign(_article("r3", VOTE, {"org:parliament": 2}, day="2019-06-01"))
+    assert sorted(clusterer.retire()) == sorted({old.story_id, flood.story_id})
+    state = clusterer.state
+    assert old.story_id not in state.stories.stories and old.event_id not in state.events
+    assert fresh.story_id in state.stories.stories  # a live story stays
+    assert clusterer.story_of(old.event_id) == old.story_id  # still answered
+    assert "place:country:TR" not in state.vocab.entities  # held by no live cluster
+    assert "org:parliament" in state.vocab.entities
+    assert all(old.story_id not in p for p in state.stories.index.postings.values())
+    assert all(old.event_id not in p for p in state.event_index.postings.values())
+    again = clusterer.assign(_article("r4", QUAKE, {"place:country:TR": 3}, day="2019-06-02"))
+    assert again.new_story and again.story_id != old.story_id  # as without retirement
+    saved = json.loads(json.dumps(state_to_dict(clusterer.snapshot())))
+    assert state_from_dict(saved).retired == state.retired
+
+
+def test_a_story_within_reach_is_not_retired() -> None:
+    clusterer = OnlineClusterer()
+    first = clusterer.assign(_article("s1", QUAKE, day="2020-01-01"))
+    clusterer.assign(_article("s2", VOTE, day="2020-09-01"))  # 244 days on: within reach
+    assert clusterer.retire() == []
+    later = clusterer.assign(_article("s3", QUAKE, day="2020-09-02"))
+    assert later.story_id == first.story_id  # the dormant story woke
+
+
+def test_a_duplicate_of_a_retired_article_is_placed_as_a_new_article() -> None:
+    clusterer = OnlineClusterer()
+    clusterer.assign(_article("d1", QUAKE, day="2018-01-01"))
+    clusterer.assign(_article("d2", VOTE, day="2019-06-01"))
+    assert clusterer.retire()
+    copy = clusterer.assign(_article("d3", QUAKE, day="2019-06-02", duplicate_of="d1"))
+    assert copy.new_event and copy.duplicate_of is None

@@ -152,7 +152,7 @@ def cluster(
         online[item.article_id] = (placement.event_id, placement.story_id)
     state = clusterer.state
     clusterer.consolidate(state.events, {item.article_id: item for item in features})
-    final = {a: (e, state.events[e].story or "") for a, e in state.article_events.items()}
+    final = {a: (e, clusterer.story_of(e) or "") for a, e in state.article_events.items()}
     return online, final
 
 

@@ -40,6 +40,7 @@ from storyline.errors import BenchError
 from storyline.settings import Settings
 
 WINDOW = 500  # articles averaged per measured size
+RETIRE_EVERY = 1000  # articles between two retirements of unreachable stories (timed)
 _PROGRESS = 10_000  # a progress line every this many articles
 _DAYS_PER_YEAR = 365.2425
 
@@ -113,6 +114,8 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
         item = replica(original, copy, shift)
         started = time.perf_counter()
         placement = clusterer.assign(item)
+        if number % RETIRE_EVERY == 0:
+            clusterer.retire()  # as a consolidated stream does after each run
         elapsed = time.perf_counter() - started
         if number <= store_size:
             article = by_id[original.article_id]

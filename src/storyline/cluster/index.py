@@ -63,6 +63,27 @@ class CandidateIndex:
         self.dropped[cluster_id] = None
         self.last_day.pop(cluster_id, None)
 
+    def forget(self, cluster_ids: set[str], today: int | None) -> None:
+        """Take ``cluster_ids`` (retired) out of the index, and with them every cluster
+        merged away or idle past ``active_days`` on ``today``: the sweep that keeps the
+        index bounded by the live clusters (lookups purge only the keys they read)."""
+        for key in list(self.postings):
+            posting = self.postings[key]
+            stale = [
+                c
+                for c in posting
+                if c in cluster_ids or c in self.dropped or self._expired(c, today)
+            ]
+            for cluster_id in stale:
+                del posting[cluster_id]
+            if not posting:
+                del self.postings[key]
+        gone = cluster_ids | self.dropped.keys()
+        gone.update(c for c in self.last_day if self._expired(c, today))
+        for cluster_id in gone:
+            self.last_day.pop(cluster_id, None)
+        self.dropped.clear()
+
     def _expired(self, cluster_id: str, today: int | None) -> bool:
         if today is None or self.active_days <= 0 or cluster_id not in self.last_day:
             return False

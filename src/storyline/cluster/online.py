@@ -69,6 +69,8 @@ class ClusterState:
     stories: StoryLayer = field(default_factory=StoryLayer)
     article_events: dict[str, str] = field(default_factory=dict)
     next_event: int = 1
+    newest_day: int | None = None  # the latest publication day seen
+    retired: dict[str, str] = field(default_factory=dict)  # event -> story, both retired
 
 
 def new_state(params: ClusterParams) -> ClusterState:
@@ -104,11 +106,13 @@ class OnlineClusterer:
                 f"{state.article_events[features.article_id]!r}; give each article once"
             )
         state.vocab.add(features)
+        if features.day is not None:
+            state.newest_day = max(features.day, state.newest_day or features.day)
         vectors = vectorize(features, state.vocab)
         keys = index_keys(vectors, params.index_keys)
         original = features.duplicate_of
-        if original is not None and original in state.article_events:
-            event_id = state.article_events[original]
+        event_id = state.article_events.get(original or "")
+        if original is not None and event_id is not None and event_id in state.events:
             self._record(event_id, features, vectors, keys)
             story_id = state.events[event_id].story or ""
             return Placement(
@@ -163,6 +167,61 @@ class OnlineClusterer:
             event_evidence=evidence,
             story_evidence=story.evidence,
         )
+
+    def story_of(self, event_id: str) -> str | None:
+        """The story of an event, live or retired (``None`` when there is no such event)."""
+        event = self.state.events.get(event_id)
+        return event.story if event is not None else self.state.retired.get(event_id)
+
+    def retire(self) -> list[str]:
+        """Retire the stories no new event can reach any more (idle for longer than
+        :attr:`StoryParams.reach_days` before the newest day seen) with their events:
+        they leave the clusterer's memory and indexes (their placements stay in the
+        store) and their entities leave the document frequencies unless a live cluster
+        holds them. This is what keeps the state bounded on an endless stream: it holds the
+        stories of the last ``reach_days`` or so, not every story ever told. Call it after
+        :meth:`consolidate` (a retired event is not consolidated again); returns the
+        retired story ids."""
+        state = self.state
+        reach = self.params.story.reach_days
+        if reach is None or state.newest_day is None:
+            return []
+        horizon = max(reach, float(self.params.event_active_days))
+        layer = state.stories
+        gone = [
+            story_id
+            for story_id, story in layer.stories.items()
+            if story.profile.last_day is not None
+            and state.newest_day - story.profile.last_day > horizon
+        ]
+        if not gone:
+            return []
+        retired: list[Cluster] = []
+        for story_id in gone:
+            story = layer.stories.pop(story_id)
+            retired.append(story)
+            for event_id in story.members:
+                event = state.events.pop(event_id, None)
+                if event is not None:
+                    retired.append(event)
+                    state.retired[event_id] = story_id
+        layer.index.forget(set(gone), state.newest_day)
+        state.event_index.forget({c.id for c in retired if c.id not in gone}, state.newest_day)
+        self._forget_words(retired)
+        return gone
+
+    def _forget_words(self, retired: list[Cluster]) -> None:
+        """Drop the document frequencies of the retired clusters' entities that no live
+        cluster holds: names come and go with their stories, so their counts would grow
+        with the stream. Terms stay: the words of a language are a bounded set, and they
+        keep recurring."""
+        state = self.state
+        kept: set[str] = set()
+        for cluster in (*state.events.values(), *state.stories.stories.values()):
+            kept.update(cluster.profile.entities)
+        for cluster in retired:
+            for key in cluster.profile.entities.keys() - kept:
+                state.vocab.entities.pop(key, None)
 
     def members(self, event_id: str) -> list[str]:
         """The articles of an event, in arrival order (a merged event's own articles first,
@@ -417,4 +476,6 @@ def state_from_dict(data: dict[str, Any]) -> ClusterState:
         ),
         article_events=dict(data["article_events"]),
         next_event=data["next_event"],
+        newest_day=data.get("newest_day"),
+        retired=dict(data.get("retired", {})),
     )

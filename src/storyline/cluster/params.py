@@ -8,6 +8,7 @@ indexes, not tuning knobs.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -33,6 +34,20 @@ class StoryParams:
     attach_margin: float = default("cluster.story_attach_margin")
     candidates: int = 20  # stories scored per new event
     posting_cap: int = 100  # stories per key of the story index
+
+    @property
+    def reach_days(self) -> float | None:
+        """Days after a story's latest article past which no new event can reach it: a
+        score is a similarity of at most 1 times ``exp(-gap / scale_days)``, so once the
+        decay alone is under ``threshold`` the story can never be chosen again (about 421
+        days at 120 and 0.03). ``story_active_days``, when set and shorter, ends it sooner.
+        ``None``: stories stay reachable for ever (no decay or no threshold)."""
+        reach = None
+        if self.scale_days > 0 and 0 < self.threshold < 1:
+            reach = self.scale_days * math.log(1.0 / self.threshold)
+        if self.active_days > 0:
+            reach = self.active_days if reach is None else min(reach, self.active_days)
+        return reach
 
     @property
     def rules(self) -> StoryRules:

@@ -173,7 +173,7 @@ def _cluster(store: Store, settings: Settings, *, progress: Progress | None) -> 
         if progress is not None:
             progress(done, max(total, done))
     found = consolidate(store, clusterer, touched, names)
-    if found.log:
+    if clusterer.retire() or found.log:
         store.save_clusters(
             found.placements,
             found.events,
