@@ -41,10 +41,12 @@ from storyline.service.following import (
 from storyline.service.ingesting import IngestOptions, ingest
 from storyline.service.narrating import (
     Selection,
+    Telling,
     compare,
     export,
     story_feed,
     summary,
+    tell,
     timeline,
 )
 from storyline.service.processing import ProcessReport, run_ingest
@@ -78,6 +80,7 @@ __all__ = [
     "Progress",
     "Selection",
     "Similarity",
+    "Telling",
     "UpdatesReport",
     "add_subscription",
     "add_watch",
@@ -116,6 +119,7 @@ __all__ = [
     "store_stats",
     "story_feed",
     "summary",
+    "tell",
     "timeline",
     "why",
     "worker_count",

@@ -1,13 +1,14 @@
 """Telling a set of articles: timeline, cross-outlet comparison, summary, report.
 
 Every use case takes a ``Selection`` (explicit ids, a story, an event or a query over
-the store), loads the articles and their enrichments, and calls one pure function of
-``storyline.narrate``.
+the store), loads the articles and their enrichments once, and tells them with
+:func:`tell`, which says why when there is nothing to tell and calls the pure functions
+of ``storyline.narrate``. The story page tells its story with :func:`tell` too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from storyline.errors import InputError, NotFoundError
@@ -60,7 +61,8 @@ class Selection:
 
 
 def select_articles(store: Store, selection: Selection) -> list[Article]:
-    """The selected articles, oldest first; an empty selection is an error that says why."""
+    """The selected articles, oldest first (none when the selection is empty: :func:`tell`
+    says so); an unknown story, event or article id is a NotFoundError."""
     if selection.story or selection.event:
         from storyline.service.clustering import cluster_article_ids
 
@@ -85,37 +87,96 @@ def select_articles(store: Store, selection: Selection) -> list[Article]:
                 )
             )
         )
-    if not articles:
-        raise InputError(f"no articles in {selection.describe()}; nothing to tell")
     return sorted(articles, key=lambda a: (a.published or "9999", a.id))
 
 
-def _enrichments(store: Store, articles: Sequence[Article]) -> dict[str, Enrichment]:
-    found = store.get_enrichments([a.id for a in articles])
-    if not found:
+PARTS = ("summary", "timeline", "comparison")
+
+
+@dataclass(frozen=True)
+class Telling:
+    """A set of articles told: its cited summary, its timeline and the comparison of what
+    its outlets report. A part that :func:`tell` was not asked for is None."""
+
+    summary: Summary | None = None
+    timeline: Timeline | None = None
+    comparison: Comparison | None = None
+
+
+def tell(
+    articles: Sequence[Article],
+    enrichments: Mapping[str, Enrichment],
+    what: str,
+    *,
+    parts: Collection[str] = PARTS,
+    summary_options: SummaryOptions | None = None,
+    timeline_options: TimelineOptions | None = None,
+    compare_options: CompareOptions | None = None,
+) -> Telling:
+    """The summary, timeline and comparison (those named in ``parts``) of ``articles``
+    (oldest first) from their ``enrichments``, both loaded once by the caller.
+
+    An InputError says why there is nothing to tell: no articles in ``what`` (as
+    :meth:`Selection.describe` words it), or none of them enriched yet.
+    """
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        raise InputError(f"unknown part {unknown[0]!r} to tell; choose from {', '.join(PARTS)}")
+    if not articles:
+        raise InputError(f"no articles in {what}; nothing to tell")
+    if not enrichments:
         raise InputError(
             f"none of the {len(articles)} selected articles is enriched yet; run `storyline enrich`"
         )
-    return found
+    return Telling(
+        summary=summarize(articles, enrichments, summary_options) if "summary" in parts else None,
+        timeline=build_timeline(articles, enrichments, timeline_options or TimelineOptions())
+        if "timeline" in parts
+        else None,
+        comparison=compare_sources(articles, enrichments, compare_options)
+        if "comparison" in parts
+        else None,
+    )
+
+
+def _load(store: Store, selection: Selection) -> tuple[list[Article], dict[str, Enrichment]]:
+    """The selected articles (oldest first) and their enrichments, in one query."""
+    articles = select_articles(store, selection)
+    return articles, store.get_enrichments([a.id for a in articles])
 
 
 def timeline(
     store: Store, selection: Selection, options: TimelineOptions | None = None
 ) -> Timeline:
-    articles = select_articles(store, selection)
-    return build_timeline(articles, _enrichments(store, articles), options or TimelineOptions())
+    told = tell(
+        *_load(store, selection),
+        selection.describe(),
+        parts=("timeline",),
+        timeline_options=options,
+    )
+    assert told.timeline is not None  # the part asked for
+    return told.timeline
 
 
 def compare(
     store: Store, selection: Selection, options: CompareOptions | None = None
 ) -> Comparison:
-    articles = select_articles(store, selection)
-    return compare_sources(articles, _enrichments(store, articles), options)
+    told = tell(
+        *_load(store, selection),
+        selection.describe(),
+        parts=("comparison",),
+        compare_options=options,
+    )
+    assert told.comparison is not None  # the part asked for
+    return told.comparison
 
 
 def summary(store: Store, selection: Selection, options: SummaryOptions | None = None) -> Summary:
-    articles = select_articles(store, selection)
-    return summarize(articles, _enrichments(store, articles), options)
+    told = tell(
+        *_load(store, selection), selection.describe(), parts=("summary",), summary_options=options
+    )
+    assert told.summary is not None  # the part asked for
+    return told.summary
 
 
 def export(
@@ -134,13 +195,21 @@ def export(
         if not selection.story:
             raise InputError("--format atom exports a story: give its id")
         return story_feed(store, selection.story, base_url=base_url)
-    articles = select_articles(store, selection)
-    enrichments = _enrichments(store, articles)
+    articles, enrichments = _load(store, selection)
+    told = tell(
+        articles,
+        enrichments,
+        selection.describe(),
+        summary_options=summary_options,
+        timeline_options=timeline_options,
+    )
+    assert told.summary is not None and told.timeline is not None  # every part was asked for
+    assert told.comparison is not None
     return export_report(
         title or _title(store, selection),
-        build_timeline(articles, enrichments, timeline_options or TimelineOptions()),
-        compare_sources(articles, enrichments),
-        summarize(articles, enrichments, summary_options),
+        told.timeline,
+        told.comparison,
+        told.summary,
         articles,
         fmt,
     )

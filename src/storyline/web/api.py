@@ -28,7 +28,7 @@ from storyline import jsonview, service
 from storyline.service.narrating import Selection
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
-from storyline.web.cache import Body, signature
+from storyline.web.cache import Body, StoryCache, signature
 from storyline.web.deps import (
     body_response,
     cached,
@@ -121,21 +121,40 @@ def stories(store: StoreDep, limit: Limit = 50) -> dict[str, Any]:
     response_class=JSONResponse,
     responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}}},
 )
-async def story(request: Request, story_id: str) -> Response:
-    """A story with its events and the ids of its articles (cached until the story's row
-    changes, one build per story at a time, served as the JSON text built then)."""
+async def story(request: Request, story_id: str, limit: Limit = 50, offset: Offset = 0) -> Response:
+    """A story with one page of its article ids (in the order they joined it) and of its
+    events (the last added to first): ``limit`` of each from ``offset``, and the totals
+    of both. Built once per story version (one build at a time); each page is served as
+    the JSON text built then."""
     row = await story_row(request, story_id)
+    cache: StoryCache = request.app.state.story_cache
 
     def build(store: Store) -> Body:
-        (data,) = clusters_json(store, "story", [row], with_ids=True)
-        events = service.list_events(store, story=row.id, limit=None)
-        data["events"] = clusters_json(store, "event", events, with_ids=True)
+        whole = cache.get(("api-story-data", *signature(row)), lambda: _story_data(store, row))
+        data = {
+            **whole,
+            "article_ids": whole["article_ids"][offset : offset + limit],
+            "events": whole["events"][offset : offset + limit],
+            "articles_total": len(whole["article_ids"]),
+            "events_total": len(whole["events"]),
+            "limit": limit,
+            "offset": offset,
+        }
         if row.id != story_id:  # merged into another story: its old id still answers
             data["redirected_from"] = story_id
         return Body.of(json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")))
 
-    body = await cached(request, ("api-story", story_id, *signature(row)), build, versioned=False)
+    key = ("api-story", story_id, *signature(row), limit, offset)
+    body = await cached(request, key, build, versioned=False)
     return body_response(request, body, "application/json")
+
+
+def _story_data(store: Store, row: ClusterRow) -> dict[str, Any]:
+    """The story with all its article ids and all its events (each with its ids)."""
+    (data,) = clusters_json(store, "story", [row], with_ids=True)
+    events = service.list_events(store, story=row.id, limit=None)
+    data["events"] = clusters_json(store, "event", events, with_ids=True)
+    return data
 
 
 @router.get("/stories/{story_id}/timeline")

@@ -154,6 +154,11 @@ async def story_list(request: Request, sort: str = "recent") -> Response:
     return await _cached_page(request, (order,), "stories.html", context)
 
 
+def _pages(n: int) -> int:
+    """How many pages of ``_PAGE_SIZE`` a list of ``n`` items takes (at least one)."""
+    return max(1, -(-n // _PAGE_SIZE))
+
+
 @dataclass(frozen=True)
 class Listing:
     """One page of a story's article list (oldest first): ``page`` of ``pages``."""
@@ -167,7 +172,7 @@ class Listing:
     @classmethod
     def of(cls, articles: Sequence[Listed], page: int | None) -> Listing:
         """Page ``page`` (the last, the latest articles, when None or past the end)."""
-        pages = max(1, -(-len(articles) // _PAGE_SIZE))
+        pages = _pages(len(articles))
         chosen = pages if page is None else min(page, pages)
         start = (chosen - 1) * _PAGE_SIZE
         return cls(articles[start : start + _PAGE_SIZE], chosen, pages, start + 1, len(articles))
@@ -187,7 +192,7 @@ async def story(
     cache: StoryCache = request.app.state.story_cache
 
     # one cached page per page of the list that exists (a page past the end is the last)
-    asked = None if page is None else min(page, max(1, -(-row.articles // _PAGE_SIZE)))
+    asked = None if page is None else min(page, _pages(row.articles))
 
     def build(store: Store) -> _StoryPage:
         # the view (narrated once per story version) is shared by all its article pages

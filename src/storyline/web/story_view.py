@@ -12,11 +12,11 @@ from markupsafe import Markup
 from storyline import service
 from storyline.display import UNKNOWN_SOURCE
 from storyline.errors import InputError
-from storyline.models import Article, Enrichment, Figure, Quote
-from storyline.narrate.compare import Comparison, Report, compare_sources
+from storyline.models import Article, Figure, Quote
+from storyline.narrate.compare import Comparison, Report
 from storyline.narrate.export_html import timeline_svg
-from storyline.narrate.summarize import Summary, summarize
-from storyline.narrate.timeline import Timeline, TimelineOptions, build_timeline
+from storyline.narrate.summarize import Summary
+from storyline.narrate.timeline import Timeline
 from storyline.store.base import Store
 from storyline.store.clusters import ClusterRow
 
@@ -85,20 +85,6 @@ def _facts(comparison: Comparison | None) -> list[FactRow]:
     return rows
 
 
-def _telling(
-    row: ClusterRow, articles: Sequence[Article], enrichments: dict[str, Enrichment]
-) -> dict[str, Enrichment]:
-    """The enrichments to tell the story from, or why it cannot be told yet (as
-    ``service.summary`` and the others say it)."""
-    if not articles:
-        raise InputError(f"no articles in story {row.id}; nothing to tell")
-    if not enrichments:
-        raise InputError(
-            f"none of the {len(articles)} selected articles is enriched yet; run `storyline enrich`"
-        )
-    return enrichments
-
-
 def story_view(store: Store, row: ClusterRow) -> StoryView:
     """Events, summary, timeline (SVG), comparison, quotes, figures and places of a story,
     all from one selection of its articles and one query for their enrichments."""
@@ -108,14 +94,11 @@ def story_view(store: Store, row: ClusterRow) -> StoryView:
         store.get_articles(detail.article_ids or ()), key=lambda a: (a.published or "9999", a.id)
     )
     enrichments = service.get_enrichments(store, [a.id for a in articles])  # one query
-    summary: Summary | None = None
-    timeline: Timeline | None = None
-    comparison: Comparison | None = None
-    told = _attempt(lambda: _telling(row, articles, enrichments), problems)
-    if told is not None:
-        summary = _attempt(lambda: summarize(articles, told), problems)
-        timeline = _attempt(lambda: build_timeline(articles, told, TimelineOptions()), problems)
-        comparison = _attempt(lambda: compare_sources(articles, told), problems)
+    what = service.Selection(story=row.id).describe()
+    # nothing told (the reason kept in problems) while none of its articles is enriched
+    told = _attempt(lambda: service.tell(articles, enrichments, what), problems)
+    told = told or service.Telling()
+    summary, timeline, comparison = told.summary, told.timeline, told.comparison
     outlets = sorted({a.source or UNKNOWN_SOURCE for a in articles})
     colours = {o: _PALETTE[i % len(_PALETTE)] for i, o in enumerate(outlets)}
     # timeline_svg escapes every piece of text it draws (storyline.narrate.export_html).
