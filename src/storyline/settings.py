@@ -182,7 +182,7 @@ SETTINGS: tuple[Setting, ...] = (
         "cluster.story_active_days",
         0,
         "Idle days after which a story is no longer a candidate for new events (0: stories "
-        "never expire, they go dormant).",
+        "never expire, they go dormant; a story idle past story_days x ln(1/story_threshold), about 421 days, which the decay keeps from any new event, leaves the clusterer's memory).",
         int,
         minimum=0,
     ),
