@@ -182,7 +182,9 @@ SETTINGS: tuple[Setting, ...] = (
         "cluster.story_active_days",
         0,
         "Idle days after which a story is no longer a candidate for new events (0: stories "
-        "never expire, they go dormant; a story idle past story_days x ln(1/story_threshold), about 421 days, which the decay keeps from any new event, leaves the clusterer's memory).",
+        "never expire, they go dormant; a story idle past story_days x "
+        "ln(1/story_threshold), about 421 days, which the decay keeps from any new event, "
+        "leaves the clusterer's memory).",
         int,
         minimum=0,
     ),
@@ -285,7 +287,8 @@ SETTINGS: tuple[Setting, ...] = (
         "bench.scale_max",
         100_000,
         "Articles `storyline bench scaling` streams (copies of the set with shifted dates); "
-        "time per article is measured at a hundredth, a tenth and all of it.",
+        "time per article is measured at a hundredth, a tenth and all of it, and at every "
+        "power of ten from 1,000.",
         int,
         minimum=4,
     ),

@@ -55,6 +55,8 @@ def test_stream_repeats_the_set_after_its_span_and_a_pause() -> None:
 def test_sizes_are_a_hundredth_a_tenth_and_all() -> None:
     assert sizes(100_000) == [1_000, 10_000, 100_000]
     assert sizes(40) == [2, 4, 40]
+    assert sizes(1_000_000) == [1_000, 10_000, 100_000, 1_000_000]
+    assert sizes(30_000) == [300, 1_000, 3_000, 10_000, 30_000]
 
 
 def test_run_on_a_small_synthetic_set(tmp_path: Path) -> None:
