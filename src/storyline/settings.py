@@ -342,6 +342,15 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=0,
     ),
     Setting(
+        "bench.scale_ingest",
+        10_000,
+        "Of the `bench.scale_store` articles, how many (at least the set's own) go through "
+        "ingest, timed; the rest are written straight into the store, to build a large "
+        "store fast.",
+        int,
+        minimum=0,
+    ),
+    Setting(
         "bench.scale_db",
         "",
         "Store for `bench.scale_store`: an empty PostgreSQL database URL, or empty for a "

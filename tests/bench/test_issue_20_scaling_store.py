@@ -63,6 +63,7 @@ def test_scaling_builds_a_store_and_times_it(
             "ingest.workers": 1,
             "bench.scale_max": 120,
             "bench.scale_store": 80,
+            "bench.scale_ingest": 0,  # the set's 4 articles ingested, the 76 copies filled
             "bench.scale_db": db,
         }
     )
@@ -70,8 +71,10 @@ def test_scaling_builds_a_store_and_times_it(
     store = result["store"]
     assert store["backend"] == ("postgresql" if db else "sqlite")
     assert store["stored_articles"] == 80 and store["duplicates"] == 0
+    assert store["ingested_articles"] == 4 and store["filled_articles"] == 76
     assert store["ingest_articles_per_second"] > 0
     assert store["stories_stored"] >= 1
     for page in store["story_page"].values():
         assert page["p50_ms"] > 0 and page["story_articles"] >= 1
+        assert page["errors"] == 0 and page["requests"] == 300
     assert result["clusterer_mb"] >= 0

@@ -25,8 +25,10 @@ resident memory (this process or an enrichment worker, whichever is larger).
 from __future__ import annotations
 
 import dataclasses
+import json
 import resource
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -34,7 +36,7 @@ from typing import Any
 
 from storyline.bench import peak_rss_mb
 from storyline.bench.cluster import prepare
-from storyline.bench.scaling_store import Placed, build, record
+from storyline.bench.scaling_store import build
 from storyline.cluster.features import Features
 from storyline.cluster.online import OnlineClusterer
 from storyline.cluster.params import params_from_settings
@@ -110,58 +112,67 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
     spent: dict[int, float] = dict.fromkeys(measured, 0.0)
     total_seconds = 0.0
     store_size = min(scale_max, int(settings["bench.scale_store"]))
-    records: list[dict[str, Any]] = []
-    placed: list[Placed] = []
-    by_id = {a.id: a for a in prepared.articles}
-    rss_before = current_rss_mb()
-    for number, (original, copy, shift) in enumerate(numbered(features, scale_max, pause), 1):
-        item = replica(original, copy, shift)
-        started = time.perf_counter()
-        placement = clusterer.assign(item)
-        if number % RETIRE_EVERY == 0:
-            clusterer.retire()  # as a consolidated stream does after each run
-        elapsed = time.perf_counter() - started
-        if number <= store_size:
-            article = by_id[original.article_id]
-            records.append(record(article, copy, shift))
-            placed.append(
-                Placed(
-                    item.article_id,
-                    placement.event_id,
-                    placement.story_id,
-                    records[-1]["published"],
-                    article.headline(),
-                )
+    with tempfile.TemporaryDirectory(prefix="storyline-bench-scale-") as folder:
+        # the placements of the stored articles go to a file, not to memory, so that the
+        # clusterer's memory is what the replay adds
+        placements = Path(folder) / "placements.jsonl"
+        rss_before = current_rss_mb()
+        with placements.open("w", encoding="utf-8") as out:
+            for number, (original, copy, shift) in enumerate(
+                numbered(features, scale_max, pause), 1
+            ):
+                item = replica(original, copy, shift)
+                started = time.perf_counter()
+                placement = clusterer.assign(item)
+                if number % RETIRE_EVERY == 0:
+                    clusterer.retire()  # as a consolidated stream does after each run
+                elapsed = time.perf_counter() - started
+                if number <= store_size:
+                    out.write(json.dumps([placement.event_id, placement.story_id]) + "\n")
+                total_seconds += elapsed
+                for size in measured:
+                    if size - windows[size] < number <= size:
+                        spent[size] += elapsed
+                if number % _PROGRESS == 0:
+                    print(
+                        f"assigned {number:,} of {scale_max:,} articles in {total_seconds:.1f} s",
+                        file=sys.stderr,
+                    )
+        clusterer_mb = current_rss_mb() - rss_before
+        per_article = {
+            str(size): round(1000.0 * spent[size] / windows[size], 3) for size in measured
+        }
+        smallest, largest = per_article[str(measured[0])], per_article[str(measured[-1])]
+        result: dict[str, Any] = {
+            "articles": scale_max,
+            "originals": len(features),
+            "copies": -(-scale_max // len(features)),
+            "window": windows[measured[-1]],
+            "ms_per_article": per_article,
+            "growth": round(largest / smallest, 3) if smallest else None,
+            "seconds": round(total_seconds, 3),
+            "articles_per_second": (round(scale_max / total_seconds, 1) if total_seconds else None),
+            "events": len(clusterer.state.events),
+            "stories": len(clusterer.state.stories.stories),
+            "peak_rss_mb": peak_rss_mb(),
+            "clusterer_mb": round(clusterer_mb, 1),
+            "enrich_seconds": round(prepared.enrich_seconds, 3),
+        }
+        if store_size:
+            # the replay's figures first, so that a failure in the store half loses nothing
+            print(f"replay: {json.dumps(result)}", file=sys.stderr)
+            del clusterer
+            by_id = {a.id: a for a in prepared.articles}
+            result["store"] = build(
+                settings,
+                [
+                    (by_id[f.article_id], copy, shift)
+                    for f, copy, shift in numbered(features, store_size, pause)
+                ],
+                placements,
+                len(features),
+                prepared.enrichments,
             )
-        total_seconds += elapsed
-        for size in measured:
-            if size - windows[size] < number <= size:
-                spent[size] += elapsed
-        if number % _PROGRESS == 0:
-            print(
-                f"assigned {number:,} of {scale_max:,} articles in {total_seconds:.1f} s",
-                file=sys.stderr,
-            )
-    clusterer_mb = current_rss_mb() - rss_before
-    per_article = {str(size): round(1000.0 * spent[size] / windows[size], 3) for size in measured}
-    smallest, largest = per_article[str(measured[0])], per_article[str(measured[-1])]
-    result: dict[str, Any] = {
-        "articles": scale_max,
-        "originals": len(features),
-        "copies": -(-scale_max // len(features)),
-        "window": windows[measured[-1]],
-        "ms_per_article": per_article,
-        "growth": round(largest / smallest, 3) if smallest else None,
-        "seconds": round(total_seconds, 3),
-        "articles_per_second": round(scale_max / total_seconds, 1) if total_seconds else None,
-        "events": len(clusterer.state.events),
-        "stories": len(clusterer.state.stories.stories),
-        "peak_rss_mb": peak_rss_mb(),
-        "clusterer_mb": round(clusterer_mb, 1),
-        "enrich_seconds": round(prepared.enrich_seconds, 3),
-    }
-    if store_size:
-        result["store"] = build(settings, records, placed, len(features), prepared.enrichments)
     return result
 
 

@@ -13,7 +13,6 @@ or timed-out request). Loopback traffic only.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
@@ -21,7 +20,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -35,8 +33,6 @@ from storyline.errors import BenchError
 from storyline.settings import Settings
 
 _TARGET = 10_000
-_REQUESTS = 100  # _measure, for the scaling bench
-_IN_FLIGHT = 20
 
 
 def _records(path: Path) -> list[dict[str, Any]]:
@@ -110,7 +106,7 @@ def _serve(db: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     raise BenchError(f"storyline serve did not answer on port {port}")
 
 
-def _measure_paths(
+def measure_paths(
     db: str, paths: dict[str, str], clients: int, requests: int, workers: int = 1
 ) -> dict[str, dict[str, Any]]:
     port = _free_port()
@@ -127,42 +123,6 @@ def _measure_paths(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-
-
-async def _fire(url: str) -> list[float]:
-    limit = asyncio.Semaphore(_IN_FLIGHT)
-    async with httpx.AsyncClient(timeout=60, trust_env=False) as client:
-        (await client.get(url)).raise_for_status()  # warm the cache and the pool
-
-        async def one() -> float:
-            async with limit:
-                started = time.perf_counter()
-                response = await client.get(url)
-                response.raise_for_status()
-                return (time.perf_counter() - started) * 1000
-
-        return list(await asyncio.gather(*(one() for _ in range(_REQUESTS))))
-
-
-def _measure(settings: Settings, path: str) -> list[float]:
-    """100 requests (20 in flight) to ``path`` of an in-process server (the scaling bench's
-    story-page figure)."""
-    import uvicorn
-
-    from storyline.web import create_app
-
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="error")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            time.sleep(0.05)
-        return asyncio.run(_fire(f"http://127.0.0.1:{port}{path}"))
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def _build(records: list[dict[str, Any]], base: Settings, folder: Path) -> None:
@@ -231,7 +191,7 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
         workers = int(settings["bench.web_workers"])
         print(f"store ready in {built:.1f}s", file=sys.stderr)
         cold = time.perf_counter()
-        results = _measure_paths(str(db), paths, clients, requests, workers)
+        results = measure_paths(str(db), paths, clients, requests, workers)
         total = time.perf_counter() - cold
         own = _own_time(base, paths)
     page = results["story_page"]
