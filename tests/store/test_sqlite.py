@@ -9,6 +9,7 @@ import pytest
 from storyline.errors import NotFoundError, StoreError
 from storyline.ingest.dedupe import fingerprint
 from storyline.models import Article, Edit, IngestReport, Rejection
+from storyline.store import migrations
 from storyline.store.base import ArticleFilter
 from storyline.store.migrations import MIGRATIONS
 from storyline.store.sqlite import SQLiteStore
@@ -56,6 +57,22 @@ def test_migrations_are_recorded_once(tmp_path: Path) -> None:
     assert [r[0] for r in rows] == [m.version for m in MIGRATIONS]
     mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
+
+
+def test_a_migration_another_process_applied_meanwhile_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two processes opening a new store at once both read "nothing applied"; the one
+    that gets the write lock second must find the migrations done, not run them again
+    ("table articles already exists")."""
+    path = tmp_path / "s.db"
+    SQLiteStore(path).close()  # the other process, which won the race
+    real = migrations.current_version
+    calls = iter([0])  # this process's first look, taken before the other one committed
+    monkeypatch.setattr(migrations, "current_version", lambda conn: next(calls, real(conn)))
+    SQLiteStore(path).close()
+    rows = sqlite3.connect(path).execute("SELECT version FROM migrations").fetchall()
+    assert [r[0] for r in rows] == [m.version for m in MIGRATIONS]
 
 
 def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:

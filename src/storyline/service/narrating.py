@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from storyline.errors import InputError, NotFoundError
 from storyline.models import Article, Enrichment, Update
@@ -145,15 +146,16 @@ def _load(store: Store, selection: Selection) -> tuple[list[Article], dict[str, 
     return articles, store.get_enrichments([a.id for a in articles])
 
 
+def _told(store: Store, selection: Selection, part: str, **options: Any) -> Telling:
+    """One part of the selection's telling (``options``: that part's, as :func:`tell`
+    takes them)."""
+    return tell(*_load(store, selection), selection.describe(), parts=(part,), **options)
+
+
 def timeline(
     store: Store, selection: Selection, options: TimelineOptions | None = None
 ) -> Timeline:
-    told = tell(
-        *_load(store, selection),
-        selection.describe(),
-        parts=("timeline",),
-        timeline_options=options,
-    )
+    told = _told(store, selection, "timeline", timeline_options=options)
     assert told.timeline is not None  # the part asked for
     return told.timeline
 
@@ -161,20 +163,13 @@ def timeline(
 def compare(
     store: Store, selection: Selection, options: CompareOptions | None = None
 ) -> Comparison:
-    told = tell(
-        *_load(store, selection),
-        selection.describe(),
-        parts=("comparison",),
-        compare_options=options,
-    )
+    told = _told(store, selection, "comparison", compare_options=options)
     assert told.comparison is not None  # the part asked for
     return told.comparison
 
 
 def summary(store: Store, selection: Selection, options: SummaryOptions | None = None) -> Summary:
-    told = tell(
-        *_load(store, selection), selection.describe(), parts=("summary",), summary_options=options
-    )
+    told = _told(store, selection, "summary", summary_options=options)
     assert told.summary is not None  # the part asked for
     return told.summary
 

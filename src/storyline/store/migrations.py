@@ -272,13 +272,20 @@ def current_version(conn: sqlite3.Connection) -> int:
 
 
 def migrate(conn: sqlite3.Connection) -> list[int]:
-    """Apply the pending migrations in order; return the versions applied."""
+    """Apply the pending migrations in order; return the versions applied.
+
+    Each runs in its own write transaction, which first asks again whether it is still
+    pending: another process opening the same new store may have applied it while this
+    one waited for the write lock."""
     applied: list[int] = []
     done = current_version(conn)
     for migration in MIGRATIONS:
         if migration.version <= done:
             continue
         conn.execute("BEGIN IMMEDIATE")
+        if current_version(conn) >= migration.version:
+            conn.execute("COMMIT")
+            continue
         try:
             for statement in migration.sql.split(";"):
                 if statement.strip():
