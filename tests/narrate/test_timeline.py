@@ -121,11 +121,16 @@ def test_undated_lead_sentences_fall_back_to_publication_date() -> None:
 
 def test_ranking_keeps_the_best_supported_dates() -> None:
     articles, enrichments = _corpus()
+    # a later report names the collapse by its calendar date, looking back on it
+    text = "The inquiry heard that the bridge collapsed on March 8 during the storms."
+    articles.append(_article("a4", text, "2021-03-12", source="Copy Desk"))
+    enrichments["a4"] = Enrichment("a4", times=(_time(text, "March 8", "2021-03-08"),))
     timeline = build_timeline(
         articles, enrichments, TimelineOptions(max_dates=2, granularities=frozenset({"day"}))
     )
     assert [e.date for e in timeline.entries] == ["2021-03-08", "2021-03-09"]
-    # two articles look back on the collapse: it outscores the council meeting
+    # three articles name the collapse, one looking back: it outscores the council meeting
+    # and the days known only from undated leads
     assert timeline.entries[0].score > timeline.entries[1].score
     assert all(len(e.sentences) == 1 for e in timeline.entries)
 

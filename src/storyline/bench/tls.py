@@ -153,7 +153,7 @@ def _as_written(built: Timeline, articles: Mapping[str, Article]) -> Timeline:
 
 def training_examples(
     topic: Topic, corpus: Corpus
-) -> list[tuple[list[tuple[float, float, float, float]], list[bool]]]:
+) -> list[tuple[list[tuple[float, float, float, float, float]], list[bool]]]:
     """Per gold timeline of ``topic``: the counts of its candidate dates (under the
     protocol) and whether the gold timeline has each, for :func:`fit_date_model`."""
     examples = []

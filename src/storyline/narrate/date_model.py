@@ -1,12 +1,14 @@
 """The date model: a small logistic regression that weighs the evidence that a date
 mattered, shipped in the package (``date_model.json``, no download).
 
-Each candidate date of a collection has four counts (:class:`storyline.narrate.dates.
+Each candidate date of a collection has five counts (:class:`storyline.narrate.dates.
 Candidate`, :data:`COUNTS`): articles naming it, later articles naming it by calendar
-date, articles reporting it in their undated lead, and articles published late enough
-to look back on it. The first three become ``log(1 + n)`` divided by the largest such
-value in the collection, so that a date's features say how it stands against the other
-dates of its own collection, whatever the collection's size or length. The fourth
+date, articles reporting it in their undated lead, articles published late enough to
+look back on it, and articles published near it (from the day before to the day after:
+the day's news, whether or not their sentences carry the date). All but the fourth
+become ``log(1 + n)`` divided by the largest such value in the collection, so that a
+date's features say how it stands against the other dates of its own collection,
+whatever the collection's size or length. The fourth
 feature, ``later_share``, is the share of the articles that could look back on the date
 that did, ``log((later + a) / (after + max(b * max after, floor)))`` (pseudo-counts
 :data:`SHARE_PRIOR` so that a handful of articles proves little), relative to the
@@ -37,10 +39,12 @@ import numpy as np
 
 from storyline.logistic import fit_logistic, read_weights
 
-VERSION = "dates.lr.v2"
-COUNTS = ("naming", "later", "leads", "after")  # the raw evidence of a candidate date
-FEATURES = ("naming", "later", "leads", "later_share")
-L2 = 30.0  # ridge penalty of the fit (chosen leave-one-topic-out, see docs/benchmarks.md)
+VERSION = "dates.lr.v3"
+# the raw evidence of a candidate date
+COUNTS = ("naming", "later", "leads", "after", "near")
+FEATURES = ("naming", "later", "leads", "later_share", "near")
+L2 = 40.0  # ridge penalty of the fit (chosen leave-one-topic-out, see docs/benchmarks.md)
+_SCALED = [0, 1, 2, 4]  # the columns of COUNTS that become log(1 + n) over their largest
 # later_share pseudo-counts: ``a`` later reports out of ``b`` times the most articles that
 # could look back on a date, and at least ``floor`` articles (so that in a small collection
 # the last days, which no report could look back on yet, do not look the best)
@@ -69,12 +73,13 @@ class DateModel:
 
 
 def features(counts: Sequence[Sequence[float]]) -> np.ndarray:
-    """The features of a collection's candidate dates (rows of :data:`COUNTS`): the first
-    three counts as ``log(1 + n)`` over the largest in their column (or over
-    ``log(1 + MIN_TOP)`` when the largest is smaller),
-    then ``later_share`` minus its largest in the collection (so at most 0)."""
+    """The features of a collection's candidate dates (rows of :data:`COUNTS`), in
+    :data:`FEATURES` order: the counts ``naming``, ``later``, ``leads`` and ``near`` as
+    ``log(1 + n)`` over the largest in their column (or over ``log(1 + MIN_TOP)`` when
+    the largest is smaller), and ``later_share`` minus its largest in the collection (so
+    at most 0)."""
     raw = np.asarray(counts, float).reshape(len(counts), len(COUNTS))
-    values = np.log1p(raw[:, :3])
+    values = np.log1p(raw[:, _SCALED])
     top = np.maximum(values.max(axis=0, initial=0.0), np.log1p(MIN_TOP))
     a, b, floor = SHARE_PRIOR
     looking_back = raw[:, 3]
@@ -82,7 +87,8 @@ def features(counts: Sequence[Sequence[float]]) -> np.ndarray:
     share = np.log((raw[:, 1] + a) / (looking_back + prior))
     if len(share):
         share -= share.max()
-    result: np.ndarray = np.column_stack([values / top, share])
+    scaled = values / top
+    result: np.ndarray = np.column_stack([scaled[:, :3], share, scaled[:, 3]])
     return result
 
 

@@ -39,6 +39,7 @@ from storyline.narrate.date_model import DateModel, load_date_model
 
 PUB_DAYS = 2  # an undated lead sentence may report its publication day or the day before
 LATER_DAYS = 2  # an article this many days after a date, naming it, looks back on it
+NEAR_DAYS = 1  # a date's news: the articles published from this many days before it to after
 OUTSIDE_DAYS = 365  # a date this long before the first article is background ...
 OUTSIDE_SHARE = 0.1  # ... unless this share of the articles name it
 OUTSIDE_MIN = 3  # ... and at least this many
@@ -194,11 +195,12 @@ class Candidate:
     later: float  # articles published LATER_DAYS or more after it, naming it by calendar
     leads: float  # articles whose undated lead reports it (published that day or the next)
     after: float = 0.0  # articles published LATER_DAYS or more after it (who could look back)
+    near: float = 0.0  # articles published from the day before it to the day after it
 
     @property
-    def counts(self) -> tuple[float, float, float, float]:
+    def counts(self) -> tuple[float, float, float, float, float]:
         """The raw evidence in :data:`storyline.narrate.date_model.COUNTS` order."""
-        return (self.naming, self.later, self.leads, self.after)
+        return (self.naming, self.later, self.leads, self.after, self.near)
 
 
 def _add(support: dict[str, dict[str, float]], value: str, article: str, weight: float) -> None:
@@ -249,11 +251,15 @@ def candidates(sentences: Sequence[DatedSentence]) -> list[Candidate]:
         if outside and len(naming[value]) < needed:
             continue
         looking_back = len(published) - bisect_left(published, period.last.toordinal() + LATER_DAYS)
+        near = bisect_right(published, period.last.toordinal() + NEAR_DAYS) - bisect_left(
+            published, period.first.toordinal() - NEAR_DAYS
+        )
         evidence = (
             sum(naming[value].values()),
             sum(later[value].values()),
             sum(leads[value].values()),
             float(looking_back),
+            float(near),
         )
         found.append(Candidate(period, *evidence))
     found.sort(key=lambda c: (c.period.first, c.period.last, c.period.value))
