@@ -24,6 +24,7 @@ resident memory (this process or an enrichment worker, whichever is larger).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import resource
@@ -36,7 +37,7 @@ from typing import Any
 
 from storyline.bench import peak_rss_mb
 from storyline.bench.cluster import prepare
-from storyline.bench.scaling_store import build
+from storyline.bench.scaling_store import StoreBuild
 from storyline.cluster.features import Features
 from storyline.cluster.online import OnlineClusterer
 from storyline.cluster.params import params_from_settings
@@ -112,7 +113,24 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
     spent: dict[int, float] = dict.fromkeys(measured, 0.0)
     total_seconds = 0.0
     store_size = min(scale_max, int(settings["bench.scale_store"]))
-    with tempfile.TemporaryDirectory(prefix="storyline-bench-scale-") as folder:
+    by_id = {a.id: a for a in prepared.articles}
+    with contextlib.ExitStack() as stack:
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="storyline-bench-scale-"))
+        builder = (
+            stack.enter_context(
+                StoreBuild(
+                    settings,
+                    [
+                        (by_id[f.article_id], copy, shift)
+                        for f, copy, shift in numbered(features, store_size, pause)
+                    ],
+                    len(features),
+                    prepared.enrichments,
+                )
+            )
+            if store_size
+            else None
+        )
         # the placements of the stored articles go to a file, not to memory, so that the
         # clusterer's memory is what the replay adds
         placements = Path(folder) / "placements.jsonl"
@@ -158,21 +176,11 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
             "clusterer_mb": round(clusterer_mb, 1),
             "enrich_seconds": round(prepared.enrich_seconds, 3),
         }
-        if store_size:
+        if builder is not None:
             # the replay's figures first, so that a failure in the store half loses nothing
             print(f"replay: {json.dumps(result)}", file=sys.stderr)
             del clusterer
-            by_id = {a.id: a for a in prepared.articles}
-            result["store"] = build(
-                settings,
-                [
-                    (by_id[f.article_id], copy, shift)
-                    for f, copy, shift in numbered(features, store_size, pause)
-                ],
-                placements,
-                len(features),
-                prepared.enrichments,
-            )
+            result["store"] = builder.finish(placements)
     return result
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import json
+import multiprocessing
 import random
 import sys
 import tempfile
@@ -128,48 +129,102 @@ def fill_copy(article: Article, copy: int, shift_days: int) -> Article:
     )
 
 
-def build(
-    settings: Settings,
-    stream: Sequence[tuple[Article, int, int]],
-    placements: Path,
-    originals: int,
-    enrichments: Sequence[Any],
-) -> dict[str, Any]:
-    """Store ``stream`` (original, copy, days shifted) in ``bench.scale_db`` (a temporary
-    SQLite file when empty): its first ``bench.scale_ingest`` articles (at least the
-    originals) through ``service.ingest``, timed, the rest by the direct fill; then the
-    replay's placements (``placements``: one ``[event, story]`` line per article of
-    ``stream``), and time the story page."""
-    from storyline.bench.web import measure_paths
+class StoreBuild:
+    """The store half of the bench, begun before the replay and finished after it.
 
-    with tempfile.TemporaryDirectory(prefix="storyline-bench-scale-") as folder:
-        db = str(settings["bench.scale_db"]) or str(Path(folder) / "scale.db")
-        quiet = settings.with_overrides(
-            {"db": db, "enrich.on_ingest": False, "cluster.on_ingest": False}
+    On entry the first ``bench.scale_ingest`` articles of ``stream`` (original, copy,
+    days shifted; at least the originals) are ingested into ``bench.scale_db`` (a
+    temporary SQLite file when empty) through ``service.ingest``, timed, and a child
+    process starts writing the rest by the direct fill, so that the fill runs beside the
+    replay; :meth:`finish` waits for it, writes the replay's placements and times the
+    story page. Leaving the ``with`` block stops an unfinished fill and removes the
+    temporary folder."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        stream: Sequence[tuple[Article, int, int]],
+        originals: int,
+        enrichments: Sequence[Any],
+    ) -> None:
+        self._stream = stream
+        self._originals = originals
+        self._enrichments = enrichments
+        self._folder = tempfile.TemporaryDirectory(prefix="storyline-bench-scale-")
+        self.db = str(settings["bench.scale_db"]) or str(Path(self._folder.name) / "scale.db")
+        self._settings = settings.with_overrides(
+            {"db": self.db, "enrich.on_ingest": False, "cluster.on_ingest": False}
         )
-        ingested = min(len(stream), max(originals, int(settings["bench.scale_ingest"])))
-        source = Path(folder) / "stream.jsonl"
+        self._ingested = min(len(stream), max(originals, int(settings["bench.scale_ingest"])))
+        self._fill_process: Any = None
+        self._fill_result: Any = None
+
+    def __enter__(self) -> StoreBuild:
+        try:
+            self._ingest()
+            context = multiprocessing.get_context("fork")  # the stream is inherited, not sent
+            receive, send = context.Pipe(duplex=False)
+            self._fill_result = receive
+            self._fill_process = context.Process(
+                target=_fill_child,
+                args=(self._settings, self._stream[self._ingested :], send),
+                name="storyline-bench-fill",
+            )
+            self._fill_process.start()
+            send.close()
+        except BaseException:
+            self._folder.cleanup()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fill_process is not None and self._fill_process.is_alive():
+            self._fill_process.terminate()
+            self._fill_process.join()
+        self._folder.cleanup()
+
+    def _ingest(self) -> None:
+        source = Path(self._folder.name) / "stream.jsonl"
         with source.open("w", encoding="utf-8") as handle:
-            for article, copy, shift in stream[:ingested]:
+            for article, copy, shift in self._stream[: self._ingested]:
                 handle.write(json.dumps(record(article, copy, shift), ensure_ascii=False) + "\n")
-        store = service.open_store(quiet)
+        store = service.open_store(self._settings)
         try:
             if store.count_articles():
-                raise BenchError(f"the store {db!r} is not empty; give bench.scale_db a new one")
+                raise BenchError(
+                    f"the store {self.db!r} is not empty; give bench.scale_db a new one"
+                )
             started = time.perf_counter()
-            report = service.ingest(store, [str(source)], quiet)
-            ingest_seconds = time.perf_counter() - started
-            print(
-                f"ingested {report.added:,} articles in {ingest_seconds:.1f} s "
-                f"({report.added / ingest_seconds:.0f}/s)",
-                file=sys.stderr,
+            self._report = service.ingest(store, [str(source)], self._settings)
+            self._ingest_seconds = time.perf_counter() - started
+        finally:
+            store.close()
+        print(
+            f"ingested {self._report.added:,} articles in {self._ingest_seconds:.1f} s "
+            f"({self._report.added / self._ingest_seconds:.0f}/s); filling the other "
+            f"{len(self._stream) - self._ingested:,} beside the replay",
+            file=sys.stderr,
+        )
+
+    def finish(self, placements: Path) -> dict[str, Any]:
+        """Wait for the fill, write the placements (``placements``: one ``[event, story]``
+        line per article of the stream), time the story page; the store's figures."""
+        from storyline.bench.web import measure_paths
+
+        self._fill_process.join()
+        if self._fill_process.exitcode != 0 or not self._fill_result.poll():
+            raise BenchError(
+                f"the fill of {self.db!r} failed (exit code {self._fill_process.exitcode}); "
+                "its error is above"
+            )
+        fill_seconds = float(self._fill_result.recv())
+        store = service.open_store(self._settings)
+        try:
+            store.save_enrichments(
+                [e for e in self._enrichments[: self._originals] if e is not None], []
             )
             started = time.perf_counter()
-            _fill(store, stream[ingested:])
-            fill_seconds = time.perf_counter() - started
-            store.save_enrichments([e for e in enrichments[:originals] if e is not None], [])
-            started = time.perf_counter()
-            _write_placements(store, _placed(stream, placements))
+            _write_placements(store, _placed(self._stream, placements))
             place_seconds = time.perf_counter() - started
             stories = service.list_stories(store, limit=None)
             stats = service.store_stats(store)
@@ -179,27 +234,37 @@ def build(
         typical = sorted(stories, key=lambda r: (r.articles, r.id))[len(stories) // 2]
         chosen = {"largest": largest, "median": typical}
         measured = measure_paths(
-            db, {n: f"/stories/{story.id}" for n, story in chosen.items()}, _CLIENTS, _REQUESTS
+            self.db, {n: f"/stories/{story.id}" for n, story in chosen.items()}, _CLIENTS, _REQUESTS
         )
-        pages = {
-            name: {"story": story.id, "story_articles": story.articles, **measured[name]}
-            for name, story in chosen.items()
+        report = self._report
+        return {
+            "backend": "postgresql" if service.is_postgres_url(self.db) else "sqlite",
+            "stored_articles": stats.articles,
+            "duplicates": stats.duplicates,
+            "ingested_articles": report.added,
+            "ingest_seconds": round(self._ingest_seconds, 1),
+            "ingest_articles_per_second": round(report.added / self._ingest_seconds, 1),
+            "ingest_stage_seconds": {k: round(v, 1) for k, v in report.stage_seconds.items()},
+            "filled_articles": len(self._stream) - self._ingested,
+            "fill_seconds": round(fill_seconds, 1),
+            "placement_write_seconds": round(place_seconds, 1),
+            "stories_stored": len(stories),
+            "story_page": {
+                name: {"story": story.id, "story_articles": story.articles, **measured[name]}
+                for name, story in chosen.items()
+            },
         }
-    filled = len(stream) - ingested
-    return {
-        "backend": "postgresql" if service.is_postgres_url(db) else "sqlite",
-        "stored_articles": stats.articles,
-        "duplicates": stats.duplicates,
-        "ingested_articles": report.added,
-        "ingest_seconds": round(ingest_seconds, 1),
-        "ingest_articles_per_second": round(report.added / ingest_seconds, 1),
-        "ingest_stage_seconds": {k: round(v, 1) for k, v in report.stage_seconds.items()},
-        "filled_articles": filled,
-        "fill_seconds": round(fill_seconds, 1),
-        "placement_write_seconds": round(place_seconds, 1),
-        "stories_stored": len(stories),
-        "story_page": pages,
-    }
+
+
+def _fill_child(settings: Settings, stream: Sequence[tuple[Article, int, int]], done: Any) -> None:
+    """The fill process: write ``stream`` into the store, then send the seconds it took."""
+    started = time.perf_counter()
+    store = service.open_store(settings)
+    try:
+        _fill(store, stream)
+    finally:
+        store.close()
+    done.send(time.perf_counter() - started)
 
 
 def _fill(store: Any, stream: Sequence[tuple[Article, int, int]]) -> None:
