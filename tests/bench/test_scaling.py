@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from storyline.bench import run_bench
-from storyline.bench.scaling import replica, sizes, stream
+from storyline.bench.scaling import check_fits, replica, sizes, stream
 from storyline.cluster.features import Features
 from storyline.errors import BenchError
 from storyline.settings import Settings
@@ -50,6 +50,16 @@ def test_stream_repeats_the_set_after_its_span_and_a_pause() -> None:
     assert out[2].day == DAY + 410 and out[4].day == DAY + 820
     assert out[2].event_days == (DAY - 1 + 410,)
     assert len({f.article_id for f in stream(items, 50, pause_days=1)}) == 50
+
+
+def test_a_stream_past_the_calendar_is_refused_before_the_replay() -> None:
+    # a set spanning ten years: each copy moves ten years and a pause on
+    items = [_features("a", DAY), _features("b", DAY + 3650)]
+    check_fits(items, 1000, pause_days=400)  # 500 copies: about the year 7600
+    with pytest.raises(BenchError, match=r"does not fit in the calendar.*bench\.scale_max"):
+        check_fits(items, 10_000, pause_days=400)
+    last = list(stream(items, 1000, pause_days=400))[-1]
+    assert last.day is not None and date.fromordinal(last.day).year < 10_000
 
 
 def test_sizes_are_a_hundredth_a_tenth_and_all() -> None:

@@ -137,7 +137,8 @@ def test_fit_finds_the_signal_and_round_trips() -> None:
         naming = rng.integers(0, 20, 60)
         noise = rng.integers(0, 20, (60, 2))
         counts = [
-            (float(n), float(a), float(b), 50.0, 5.0) for n, (a, b) in zip(naming, noise, strict=True)
+            (float(n), float(a), float(b), 50.0, 5.0)
+            for n, (a, b) in zip(naming, noise, strict=True)
         ]
         labels = [bool(n >= 14) for n in naming]
         examples.append((counts, labels))

@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -75,12 +76,35 @@ def stream(features: Sequence[Features], total: int, pause_days: int) -> Iterato
         yield replica(item, copy, shift)
 
 
+def _period(features: Sequence[Features], pause_days: int) -> int:
+    """Days between two copies: the set's publication span plus the pause."""
+    days = [f.day for f in features if f.day is not None]
+    return (max(days) - min(days) if days else 0) + pause_days
+
+
+def check_fits(features: Sequence[Features], total: int, pause_days: int) -> None:
+    """A BenchError unless the last copy of a ``total``-article stream still has its
+    dates before the end of year 9999 (a set with a long span fits fewer copies)."""
+    days = [d for f in features for d in (f.day, *f.event_days) if d is not None]
+    if not days or not features:
+        return
+    period = _period(features, pause_days)
+    room = (date.max.toordinal() - max(days)) // period if period else total
+    fits = (room + 1) * len(features)
+    if total > fits:
+        raise BenchError(
+            f"a stream of {total:,} articles does not fit in the calendar: this set spans "
+            f"{period - pause_days:,} days, so each copy moves {period:,} days on and at most "
+            f"{fits:,} articles stay before the year 10000; lower bench.scale_max or use a "
+            "set with a shorter span"
+        )
+
+
 def numbered(
     features: Sequence[Features], total: int, pause_days: int
 ) -> Iterator[tuple[Features, int, int]]:
     """(original, copy number, days shifted) for each of the ``total`` articles."""
-    days = [f.day for f in features if f.day is not None]
-    period = (max(days) - min(days) if days else 0) + pause_days
+    period = _period(features, pause_days)
     emitted = 0
     copy = 0
     while emitted < total:
@@ -109,6 +133,7 @@ def run(path: Path, settings: Settings) -> dict[str, Any]:
     windows = {size: min(WINDOW, size // 2) for size in measured}
     params = params_from_settings(settings)
     pause = max(params.event_active_days, params.story.active_days) + 1
+    check_fits(features, scale_max, pause)
     clusterer = OnlineClusterer(params)
     spent: dict[int, float] = dict.fromkeys(measured, 0.0)
     total_seconds = 0.0
