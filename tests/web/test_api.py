@@ -51,6 +51,11 @@ def test_story_routes_tell_the_story(client: Client) -> None:
     event_id = story["events"][0]["id"]
     event = client.get(f"/api/events/{event_id}").json()
     assert set(event["article_ids"]) <= set(story["article_ids"])
+    assert event["articles_total"] == len(event["article_ids"]) >= 1
+    page = client.get(f"/api/events/{event_id}", params={"limit": 1, "offset": 1}).json()
+    assert page["article_ids"] == event["article_ids"][1:2] and page["limit"] == 1
+    assert page["articles_total"] == event["articles_total"]
+    assert client.get(f"/api/events/{event_id}", params={"limit": 0}).status_code == 422
 
 
 def test_entities_and_search(client: Client) -> None:

@@ -183,11 +183,20 @@ def updates(
 
 
 @router.get("/events/{event_id}")
-def event(store: StoreDep, event_id: str) -> dict[str, Any]:
+def event(store: StoreDep, event_id: str, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """An event with one page of its article ids: ``limit`` from ``offset``, and their
+    total."""
     (data,) = clusters_json(
         store, "event", [service.get_cluster(store, "event", event_id)], with_ids=True
     )
-    return data
+    ids = data["article_ids"]
+    return {
+        **data,
+        "article_ids": ids[offset : offset + limit],
+        "articles_total": len(ids),
+        "limit": limit,
+        "offset": offset,
+    }
 
 
 @router.get("/entities")
