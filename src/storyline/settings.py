@@ -250,7 +250,9 @@ SETTINGS: tuple[Setting, ...] = (
         "cluster.story_reassign_margin",
         1.3,
         "Consolidation moves an event to another story whose core it fits this many times "
-        "better than its own story's (and at least story_split_core) (0: never).",
+        "better than its own story's (and at least story_split_core); an event tied to its "
+        "story's core by less than story_split_core is judged in content times time decay "
+        "to each story's bulk, so it joins the story of its own time (0: never).",
         float,
         minimum=0.0,
     ),

@@ -131,7 +131,7 @@ def test_run_without_articles_file_names_the_folder(tmp_path: Path) -> None:
     ],
 )
 def test_cluster_floor_on_development_sets(shared_data: Path, name: str) -> None:
-    result = run(shared_data / "cluster" / name, Settings())
+    result = run(shared_data / "cluster" / name, Settings(), by_topic=name == "t17")
     flat = {
         f"{level}_{key}": value
         for level in LEVELS
@@ -139,3 +139,8 @@ def test_cluster_floor_on_development_sets(shared_data: Path, name: str) -> None
         for key, value in result[level].items()
     }
     assert_floors(f"cluster/{name}", flat)
+    if name == "t17":  # every topic keeps its story floor; few on-topic articles alone
+        stories = result["by_topic"]["story"]
+        for topic, scores in stories["topics"].items():
+            assert_floors(f"cluster/{topic}", {"story_bcubed_f1": scores["bcubed_f1"]})
+        assert stories["max_singletons"] <= 0.03

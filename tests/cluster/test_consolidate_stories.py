@@ -141,6 +141,37 @@ def test_an_event_moves_to_the_story_whose_core_it_fits() -> None:
     assert reassign_events(stories, ["story-1"], candidates, vocab, off) == []
 
 
+def test_an_event_left_years_from_its_story_joins_the_story_of_its_time() -> None:
+    # a split can leave a stray report on the side of a story two years later: its core
+    # fits neither story well, but only one of them was running when it appeared
+    uprising = _reports("u", 20, UPRISING, UPRISING_ACTORS)
+    war = [replace(f, day=738_700) for f in _reports("w", 20, WAR, WAR_ACTORS)]
+    stray_report = _article("s", {"budget": 1, "school": 1}, {})
+    vocab = _vocab(uprising, war, [stray_report])
+    stray = ("stray", _profile([stray_report], vocab))
+    stories = {
+        "story-1": _events("u", uprising, 5, vocab),
+        "story-2": [*_events("w", war, 5, vocab), stray],
+    }
+    candidates = {"stray": ["story-1", "story-2"]}
+    mine = core_of(stray[1], vocab)
+    assert core_similarity(mine, core_of(_profile(uprising, vocab), vocab), 0.7) < (
+        RULES.split_core
+    )
+    moves = reassign_events(stories, ["story-2"], candidates, vocab, RULES)
+    assert [(m.event, m.source, m.target) for m in moves] == [("stray", "story-2", "story-1")]
+    assert "time fit" in moves[0].reason
+    # the same report in the war's own time stays: it needs a clear core match to move
+    timely = ("stray", _profile([replace(stray_report, day=738_700)], vocab))
+    stories["story-2"] = [*stories["story-2"][:-1], timely]
+    assert reassign_events(stories, ["story-2"], candidates, vocab, RULES) == []
+    # a war report from the uprising's time is plainly about the war: it stays (a
+    # thread's first reports, a dormant story's wake)
+    early = ("stray", _profile(_reports("e", 2, WAR, WAR_ACTORS), vocab))
+    stories["story-2"] = [*stories["story-2"][:-1], early]
+    assert reassign_events(stories, ["story-2"], candidates, vocab, RULES) == []
+
+
 def test_a_tiny_story_attaches_to_the_one_story_it_is_about() -> None:
     uprising = _reports("u", 20, UPRISING, UPRISING_ACTORS)
     war = _reports("w", 20, WAR, WAR_ACTORS)

@@ -16,7 +16,9 @@ over its whole life) and, in rounds until nothing changes:
 2. **moves an event** to the story whose core it fits clearly better than its own
    (``reassign_margin`` times its similarity to its own story's core, and at least
    ``split_core``) -- the event a cut left on the wrong side, or one that joined the
-   wrong story online;
+   wrong story online; an event only loosely tied to its story's core is judged in
+   content and time (:func:`reassign_events`), so a stray report a split left beside
+   a story a year away joins the story of its own time;
 3. **merges** two stories whose cores agree (core similarity at least ``merge_core``),
    closest pair first, into the older one, however long one of them lay dormant: a
    story does not expire, and its old id redirects to the one that survives.
@@ -32,7 +34,7 @@ Pure: profiles and a vocabulary in, changes and their reasons out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,7 +51,13 @@ from storyline.cluster.consolidate import (
 )
 from storyline.cluster.core import Core, core_of, core_similarity, merged_profile, shared_keys
 from storyline.cluster.features import Features
-from storyline.cluster.similarity import Profile, Vocabulary, profile_vectors, score_profile
+from storyline.cluster.similarity import (
+    Profile,
+    Vocabulary,
+    decay,
+    profile_vectors,
+    score_profile,
+)
 
 CORE_MIN_ARTICLES = 10  # a half judged by its core holds at least this many articles
 SMALL_STORY = 2  # stories of at most this many articles may attach to a larger one
@@ -78,14 +86,16 @@ class Reassign:
     event: str
     source: str
     target: str
-    here: float  # core similarity of the event to its own story
+    here: float  # core similarity of the event to its own story (times its time fit)
     there: float  # ... and to the target story
+    timed: bool = False  # a loose event, judged in content and time
 
     @property
     def reason(self) -> str:
+        basis = "core similarity times time fit" if self.timed else "core similarity"
         return (
             f"{self.event} fits the core of {self.target} better than that of {self.source}: "
-            f"core similarity {self.there:.3f} against {self.here:.3f}"
+            f"{basis} {self.there:.3f} against {self.here:.3f}"
         )
 
 
@@ -145,6 +155,41 @@ def _splits(
     return found
 
 
+BULK = 0.1  # a story's time is its articles' span less this share at either end
+
+
+def bulk_span(events: Iterable[Profile]) -> tuple[int, int] | None:
+    """The days a story's coverage mostly spans: from the day by which :data:`BULK` of
+    its articles had appeared to the day by which ``1 - BULK`` had (events weighed by
+    their articles, each at its middle day); ``None`` when no event has a date."""
+    dated = sorted(
+        ((p.first_day + p.last_day) // 2, p.articles)
+        for p in events
+        if p.first_day is not None and p.last_day is not None and p.articles > 0
+    )
+    if not dated:
+        return None
+    total = sum(n for _, n in dated)
+    ends: list[int] = []
+    for share in (BULK, 1.0 - BULK):
+        seen = 0
+        for day, n in dated:
+            seen += n
+            if seen >= share * total:
+                ends.append(day)
+                break
+    return ends[0], ends[1]
+
+
+def time_fit(profile: Profile, span: tuple[int, int] | None, scale_days: float) -> float:
+    """The time decay between an event and a story's :func:`bulk_span` (1 inside it or
+    when either has no date)."""
+    if span is None or profile.first_day is None or profile.last_day is None:
+        return 1.0
+    gap = max(0, span[0] - profile.last_day, profile.first_day - span[1])
+    return decay(gap, scale_days)
+
+
 def reassign_events(
     stories: Mapping[str, Events],
     movable: Sequence[str],
@@ -154,11 +199,23 @@ def reassign_events(
 ) -> list[Reassign]:
     """Events of the ``movable`` stories that move to another of ``stories``
     (``candidates``: event id -> story ids to try), in that order; each move updates
-    both cores."""
+    both cores.
+
+    An event whose core similarity to its own story reaches ``split_core`` belongs to it
+    by content: it moves only to a larger story whose core it fits ``reassign_margin``
+    times better, and at least ``split_core``. An event tied more loosely is judged in
+    content and time: its fit to a story is its core similarity times the time decay
+    between it and the story's :func:`bulk_span` (``scale_days``, as online), and the
+    ``split_core`` bar is scaled by its time fit to its own story. A loose event inside
+    its story's time still needs a clear core match elsewhere; a stray report that a
+    split left on the side of a story a year away joins the story of its own time; an
+    event plainly about its story stays however far it lies from the story's bulk (a
+    thread's first reports, a dormant story's wake)."""
     if rules.reassign_margin <= 0:
         return []
     members = {s: list(events) for s, events in stories.items()}
     cores = {s: core_of(merged_profile(p for _, p in ev), vocab) for s, ev in members.items()}
+    spans = {s: bulk_span(p for _, p in ev) for s, ev in members.items()}
     moves: list[Reassign] = []
     for story_id in movable:
         for event_id, profile in list(members.get(story_id, ())):
@@ -166,21 +223,28 @@ def reassign_events(
                 continue
             mine = core_of(profile, vocab)
             here = core_similarity(mine, cores[story_id], rules.entity_weight)
-            best, there = None, max(rules.split_core, rules.reassign_margin * here)
+            timed, floor = here < rules.split_core, rules.split_core
+            if timed:
+                own_time = time_fit(profile, spans[story_id], rules.scale_days)
+                here, floor = here * own_time, floor * own_time
+            best, there = None, max(floor, rules.reassign_margin * here)
             for other in candidates.get(event_id, ()):
                 if other == story_id or other not in members:
                     continue
                 size = sum(p.articles for _, p in members[other])
                 score = core_similarity(mine, cores[other], rules.entity_weight)
-                if size > profile.articles and score >= there:
+                if timed:
+                    score *= time_fit(profile, spans[other], rules.scale_days)
+                if size > profile.articles and score > 0 and score >= there:
                     best, there = other, score
             if best is None:
                 continue
-            moves.append(Reassign(event_id, story_id, best, round(here, 4), round(there, 4)))
+            moves.append(Reassign(event_id, story_id, best, round(here, 4), round(there, 4), timed))
             members[story_id] = [e for e in members[story_id] if e[0] != event_id]
             members[best].append((event_id, profile))
             for changed in (story_id, best):
                 cores[changed] = core_of(merged_profile(p for _, p in members[changed]), vocab)
+                spans[changed] = bulk_span(p for _, p in members[changed])
     return moves
 
 
