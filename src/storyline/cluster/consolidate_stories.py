@@ -34,8 +34,10 @@ Pure: profiles and a vocabulary in, changes and their reasons out.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
 
@@ -169,16 +171,9 @@ def bulk_span(events: Iterable[Profile]) -> tuple[int, int] | None:
     )
     if not dated:
         return None
-    total = sum(n for _, n in dated)
-    ends: list[int] = []
-    for share in (BULK, 1.0 - BULK):
-        seen = 0
-        for day, n in dated:
-            seen += n
-            if seen >= share * total:
-                ends.append(day)
-                break
-    return ends[0], ends[1]
+    seen = list(accumulate(n for _, n in dated))
+    lo, hi = (bisect_left(seen, share * seen[-1]) for share in (BULK, 1.0 - BULK))
+    return dated[lo][0], dated[hi][0]
 
 
 def time_fit(profile: Profile, span: tuple[int, int] | None, scale_days: float) -> float:
