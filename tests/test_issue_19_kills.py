@@ -103,12 +103,15 @@ def _counts(db: Path) -> tuple[int, int, int]:
 def _wait_for(
     db: Path, target: str, total: int, process: subprocess.Popen[bytes], *, deadline: float
 ) -> None:
-    """Return once the run is in the ``target`` phase (or past it, or the time is up)."""
+    """Return once this run is in the ``target`` phase (or past it, or the time is up):
+    it has stored articles of its own (ingesting), every article is stored (enriching),
+    or every article is enriched (clustering). Counts left by earlier runs do not count."""
+    before = _counts(db) if db.exists() else (0, 0, 0)
     while time.monotonic() < deadline and process.poll() is None:
-        articles, enriched, placed = _counts(db) if db.exists() else (0, 0, 0)
-        if target == "ingesting" and (articles > 0 or enriched or placed):
+        articles, enriched, _ = _counts(db) if db.exists() else (0, 0, 0)
+        if target == "ingesting" and (articles > before[0] or articles == total):
             return
-        if target == "enriching" and (enriched > 0 or placed > 0):
+        if target == "enriching" and articles == total:
             return
         if target == "clustering" and enriched == total:
             return
@@ -148,7 +151,8 @@ def _kill_cycle(
             _command(db, inputs), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         ) as process:
             _wait_for(db, target, len(ids), process, deadline=time.monotonic() + whole * 3)
-            time.sleep(rng.uniform(0.0, 0.3))
+            # storing takes well under a second, so a kill aimed at it comes at once
+            time.sleep(rng.uniform(0.0, 0.02 if target == "ingesting" else 0.3))
             process.send_signal(signal.SIGKILL)
             process.wait()
         phase = _phase(db, len(ids))

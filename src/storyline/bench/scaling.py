@@ -86,7 +86,7 @@ def check_fits(features: Sequence[Features], total: int, pause_days: int) -> Non
     """A BenchError unless the last copy of a ``total``-article stream still has its
     dates before the end of year 9999 (a set with a long span fits fewer copies)."""
     days = [d for f in features for d in (f.day, *f.event_days) if d is not None]
-    if not days or not features:
+    if not days:
         return
     period = _period(features, pause_days)
     room = (date.max.toordinal() - max(days)) // period if period else total

@@ -211,6 +211,7 @@ def reassign_events(
     members = {s: list(events) for s, events in stories.items()}
     cores = {s: core_of(merged_profile(p for _, p in ev), vocab) for s, ev in members.items()}
     spans = {s: bulk_span(p for _, p in ev) for s, ev in members.items()}
+    sizes = {s: sum(p.articles for _, p in ev) for s, ev in members.items()}
     moves: list[Reassign] = []
     for story_id in movable:
         for event_id, profile in list(members.get(story_id, ())):
@@ -226,17 +227,18 @@ def reassign_events(
             for other in candidates.get(event_id, ()):
                 if other == story_id or other not in members:
                     continue
-                size = sum(p.articles for _, p in members[other])
                 score = core_similarity(mine, cores[other], rules.entity_weight)
                 if timed:
                     score *= time_fit(profile, spans[other], rules.scale_days)
-                if size > profile.articles and score > 0 and score >= there:
+                if sizes[other] > profile.articles and score > 0 and score >= there:
                     best, there = other, score
             if best is None:
                 continue
             moves.append(Reassign(event_id, story_id, best, round(here, 4), round(there, 4), timed))
             members[story_id] = [e for e in members[story_id] if e[0] != event_id]
             members[best].append((event_id, profile))
+            sizes[story_id] -= profile.articles
+            sizes[best] += profile.articles
             for changed in (story_id, best):
                 cores[changed] = core_of(merged_profile(p for _, p in members[changed]), vocab)
                 spans[changed] = bulk_span(p for _, p in members[changed])

@@ -133,12 +133,8 @@ async def story(request: Request, story_id: str, limit: Limit = 50, offset: Offs
         whole = cache.get(("api-story-data", *signature(row)), lambda: _story_data(store, row))
         data = {
             **whole,
-            "article_ids": whole["article_ids"][offset : offset + limit],
-            "events": whole["events"][offset : offset + limit],
-            "articles_total": len(whole["article_ids"]),
-            "events_total": len(whole["events"]),
-            "limit": limit,
-            "offset": offset,
+            **_page(whole["article_ids"], "article_ids", "articles_total", limit, offset),
+            **_page(whole["events"], "events", "events_total", limit, offset),
         }
         if row.id != story_id:  # merged into another story: its old id still answers
             data["redirected_from"] = story_id
@@ -147,6 +143,17 @@ async def story(request: Request, story_id: str, limit: Limit = 50, offset: Offs
     key = ("api-story", story_id, *signature(row), limit, offset)
     body = await cached(request, key, build, versioned=False)
     return body_response(request, body, "application/json")
+
+
+def _page(items: list[Any], name: str, total: str, limit: int, offset: int) -> dict[str, Any]:
+    """One page of ``items`` under ``name``, their count under ``total``, and the page's
+    ``limit`` and ``offset``."""
+    return {
+        name: items[offset : offset + limit],
+        total: len(items),
+        "limit": limit,
+        "offset": offset,
+    }
 
 
 def _story_data(store: Store, row: ClusterRow) -> dict[str, Any]:
@@ -189,14 +196,7 @@ def event(store: StoreDep, event_id: str, limit: Limit = 50, offset: Offset = 0)
     (data,) = clusters_json(
         store, "event", [service.get_cluster(store, "event", event_id)], with_ids=True
     )
-    ids = data["article_ids"]
-    return {
-        **data,
-        "article_ids": ids[offset : offset + limit],
-        "articles_total": len(ids),
-        "limit": limit,
-        "offset": offset,
-    }
+    return {**data, **_page(data["article_ids"], "article_ids", "articles_total", limit, offset)}
 
 
 @router.get("/entities")
