@@ -106,10 +106,10 @@ def _wait_for(
     """Return once this run is in the ``target`` phase (or past it, or the time is up):
     it has stored articles of its own (ingesting), every article is stored (enriching),
     or every article is enriched (clustering). Counts left by earlier runs do not count."""
-    before = _counts(db) if db.exists() else (0, 0, 0)
+    stored_before = _counts(db)[0]
     while time.monotonic() < deadline and process.poll() is None:
-        articles, enriched, _ = _counts(db) if db.exists() else (0, 0, 0)
-        if target == "ingesting" and (articles > before[0] or articles == total):
+        articles, enriched, _ = _counts(db)
+        if target == "ingesting" and (articles > stored_before or articles == total):
             return
         if target == "enriching" and articles == total:
             return
