@@ -10,6 +10,7 @@ from storyline.cluster.consolidate_stories import (
     merge_stories,
     reassign_events,
     split_story,
+    stray_events,
 )
 from storyline.cluster.core import core_of, core_similarity, shared_keys
 from storyline.cluster.features import Features
@@ -170,6 +171,51 @@ def test_an_event_left_years_from_its_story_joins_the_story_of_its_time() -> Non
     early = ("stray", _profile(_reports("e", 2, WAR, WAR_ACTORS), vocab))
     stories["story-2"] = [*stories["story-2"][:-1], early]
     assert reassign_events(stories, ["story-2"], candidates, vocab, RULES) == []
+
+
+def test_an_event_years_from_its_story_and_not_about_it_leaves_it() -> None:
+    # a report a split left in a story two years after it, tied to it by nothing
+    war = [replace(f, day=738_700) for f in _reports("w", 20, WAR, WAR_ACTORS)]
+    stray_report = _article("s", {"budget": 1, "school": 1}, {})
+    vocab = _vocab(war, [stray_report])
+    stray = ("stray", _profile([stray_report], vocab))
+    stories = {"story-2": [stray, *_events("w", war, 5, vocab)]}
+    (split,) = stray_events(stories, vocab, RULES)
+    assert split.moved == ("stray",) and split.kept == ("w-0", "w-1", "w-2", "w-3")
+    assert split.basis == "time" and split.between < RULES.merge_core
+    assert split.within < 0.05 and "time fit" in split.reason
+    # the same report in the war's own time stays
+    timely = ("stray", _profile([replace(stray_report, day=738_700)], vocab))
+    assert stray_events({"story-2": [timely, *stories["story-2"][1:]]}, vocab, RULES) == []
+    # a war report two years early is plainly about the war: its first report stays
+    early = ("early", _profile(_reports("e", 2, WAR, WAR_ACTORS), vocab))
+    assert stray_events({"story-2": [early, *stories["story-2"][1:]]}, vocab, RULES) == []
+    assert stray_events(stories, vocab, replace(RULES, merge_core=0.0)) == []
+
+
+def test_issue_18_clusterer_takes_a_stray_out_of_a_story_years_away() -> None:
+    # online, every report lands in one story; the split leaves a report that shares
+    # only the region's generic words beside the war two years later
+    uprising = _reports("u", 12, UPRISING, UPRISING_ACTORS)
+    war = [replace(f, day=738_700) for f in _reports("w", 12, WAR, WAR_ACTORS)]
+    stray = _article("s", {"budget": 1, "school": 1}, {})
+    stream = [*uprising, stray, *war]
+    clusterer = _online(threshold=0.0)
+    for item in stream:
+        clusterer.assign(item)
+    changes = clusterer.consolidate(list(clusterer.state.events), {f.article_id: f for f in stream})
+    state = clusterer.state
+
+    def story(article_id: str) -> str | None:
+        return state.events[clusterer.event_of(article_id) or ""].story
+
+    (out,) = [c for c in changes if isinstance(c, StoryMove) and c.split.basis == "time"]
+    assert out.split.moved == (clusterer.event_of("s"),)
+    assert "lies apart from its story in time" in out.split.reason
+    # out of the war's story, it joins the one story of its own time
+    assert story("s") == story("u0") != story("w0")
+    assert {story(f.article_id) for f in war} == {story("w0")}
+    assert {story(f.article_id) for f in uprising} == {story("u0")}
 
 
 def test_a_tiny_story_attaches_to_the_one_story_it_is_about() -> None:

@@ -78,7 +78,8 @@ class Split:
     between: float  # mean similarity between the halves (basis "core": of their cores)
     within: float  # mean similarity within the looser half (basis "core": the threshold)
     members: str = "articles"  # what was parted: an event's articles, a story's events
-    basis: str = "pairs"  # "pairs": member similarities; "core": story cores; "model"
+    basis: str = "pairs"  # "pairs": member similarities; "core": story cores; "model";
+    # "time": one event far from its story's time and not about it
 
     @property
     def reason(self) -> str:
@@ -86,6 +87,12 @@ class Split:
             return (
                 f"its {self.members} form two threads whose cores differ: core similarity "
                 f"{self.between:.3f}, below cluster.story_split_core {self.within:.2f}"
+            )
+        if self.basis == "time":
+            return (
+                f"event {self.moved[0]} lies apart from its story in time and is not about "
+                f"it: time fit {self.within:.3f} to the story's bulk (a year or more away), "
+                f"core similarity {self.between:.3f}, below cluster.story_merge_core"
             )
         if self.basis == "model":
             return (

@@ -29,6 +29,7 @@ from storyline.cluster.consolidate_stories import (
     merge_stories,
     reassign_events,
     split_story,
+    stray_events,
 )
 from storyline.cluster.core import core_keys, core_of
 from storyline.cluster.explain import gather_evidence
@@ -147,6 +148,11 @@ class StoryLayer:
                 changes.append(self._move(reassign.event, reassign.target, events, keys, reassign))
                 touched.add(reassign.target)
             touched &= set(self.stories)
+            strays = {s: self.events_of(s, events) for s in sorted(touched, key=cluster_number)}
+            for split in stray_events(strays, vocab, rules):
+                move = self._split(split, events, keys)
+                touched.add(move.target)
+                changes.append(move)
             pairs = [
                 (s, other)
                 for s in sorted(touched, key=cluster_number)
