@@ -241,7 +241,10 @@ SETTINGS: tuple[Setting, ...] = (
         "cluster.story_merge_core",
         0.35,
         "Consolidation merges two stories whose cores are at least this similar, however "
-        "long one lay dormant; the older id survives and the other redirects to it (0: never).",
+        "long one lay dormant; the older id survives and the other redirects to it. An "
+        "event far from its story's bulk (time fit under 0.05: a year at story_days 120) "
+        "stays in it only at this core similarity, else it opens a story of its own "
+        "(0: never, and no event leaves).",
         float,
         minimum=0.0,
         maximum=1.0,
