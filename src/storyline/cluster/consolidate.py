@@ -91,8 +91,8 @@ class Split:
         if self.basis == "time":
             return (
                 f"event {self.moved[0]} lies apart from its story in time and is not about "
-                f"it: time fit {self.within:.3f} to the story's bulk (a year or more away), "
-                f"core similarity {self.between:.3f}, below cluster.story_merge_core"
+                f"it: time fit {self.within:.3f} to the story's bulk, core similarity "
+                f"{self.between:.3f}, below cluster.story_merge_core"
             )
         if self.basis == "model":
             return (
