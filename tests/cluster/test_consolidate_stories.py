@@ -179,18 +179,18 @@ def test_an_event_years_from_its_story_and_not_about_it_leaves_it() -> None:
     stray_report = _article("s", {"budget": 1, "school": 1}, {})
     vocab = _vocab(war, [stray_report])
     stray = ("stray", _profile([stray_report], vocab))
-    stories = {"story-2": [stray, *_events("w", war, 5, vocab)]}
-    (split,) = stray_events(stories, vocab, RULES)
+    story = [stray, *_events("w", war, 5, vocab)]
+    (split,) = stray_events(story, vocab, RULES)
     assert split.moved == ("stray",) and split.kept == ("w-0", "w-1", "w-2", "w-3")
     assert split.basis == "time" and split.between < RULES.merge_core
     assert split.within < 0.05 and "time fit" in split.reason
     # the same report in the war's own time stays
     timely = ("stray", _profile([replace(stray_report, day=738_700)], vocab))
-    assert stray_events({"story-2": [timely, *stories["story-2"][1:]]}, vocab, RULES) == []
+    assert stray_events([timely, *story[1:]], vocab, RULES) == []
     # a war report two years early is plainly about the war: its first report stays
     early = ("early", _profile(_reports("e", 2, WAR, WAR_ACTORS), vocab))
-    assert stray_events({"story-2": [early, *stories["story-2"][1:]]}, vocab, RULES) == []
-    assert stray_events(stories, vocab, replace(RULES, merge_core=0.0)) == []
+    assert stray_events([early, *story[1:]], vocab, RULES) == []
+    assert stray_events(story, vocab, replace(RULES, merge_core=0.0)) == []
 
 
 def test_issue_18_clusterer_takes_a_stray_out_of_a_story_years_away() -> None:

@@ -251,42 +251,33 @@ def reassign_events(
 STRAY_FIT = 0.05  # time fit under which an event lies apart from its story (a year at 120 days)
 
 
-def stray_events(
-    stories: Mapping[str, Events], vocab: Vocabulary, rules: StoryRules
-) -> list[Split]:
-    """Events that leave their story (each ``stories`` entry: a story's events, oldest
-    first) for a story of their own: events lying a year or more from the story's
-    :func:`bulk_span` (time fit under :data:`STRAY_FIT`) whose core similarity to it is
-    under ``merge_core``, the evidence two whole stories need to join across any
-    dormancy. A thread's opening report months before its bulk, or an event plainly
-    about a story that woke after a long sleep, stays; a report a split left in a story
-    of another year, tied to it by nothing it is about, does not."""
-    if rules.merge_core <= 0 or rules.scale_days <= 0:
+def stray_events(events: Events, vocab: Vocabulary, rules: StoryRules) -> list[Split]:
+    """The events that leave one story (its events, oldest first) for a story of their
+    own: events lying a year or more from the story's :func:`bulk_span` (time fit under
+    :data:`STRAY_FIT`) whose core similarity to it is under ``merge_core``, the evidence
+    two whole stories need to join across any dormancy. A thread's opening report months
+    before its bulk, or an event plainly about a story that woke after a long sleep,
+    stays; a report a split left in a story of another year, tied to it by nothing it is
+    about, does not. Every event is judged against the story as it was, and at least one
+    event stays."""
+    if rules.merge_core <= 0 or rules.scale_days <= 0 or len(events) < 2:
         return []
+    core = core_of(merged_profile(p for _, p in events), vocab)
+    span = bulk_span(p for _, p in events)
+    left = [e for e, _ in events]
     found: list[Split] = []
-    for events in stories.values():
-        if len(events) < 2:
+    for event_id, profile in events:
+        fit = time_fit(profile, span, rules.scale_days)
+        if fit >= STRAY_FIT or len(left) < 2:
             continue
-        core = core_of(merged_profile(p for _, p in events), vocab)
-        span = bulk_span(p for _, p in events)
-        left = [e for e, _ in events]
-        for event_id, profile in events:
-            fit = time_fit(profile, span, rules.scale_days)
-            if fit >= STRAY_FIT or len(left) < 2:
-                continue
-            similarity = core_similarity(core_of(profile, vocab), core, rules.entity_weight)
-            if similarity < rules.merge_core:
-                left.remove(event_id)
-                found.append(
-                    Split(
-                        tuple(left),
-                        (event_id,),
-                        round(similarity, 4),
-                        round(fit, 4),
-                        "events",
-                        "time",
-                    )
+        similarity = core_similarity(core_of(profile, vocab), core, rules.entity_weight)
+        if similarity < rules.merge_core:
+            left.remove(event_id)
+            found.append(
+                Split(
+                    tuple(left), (event_id,), round(similarity, 4), round(fit, 4), "events", "time"
                 )
+            )
     return found
 
 

@@ -25,6 +25,7 @@ from storyline.cluster.consolidate_stories import (
     SMALL_STORY,
     Events,
     Reassign,
+    StoryRules,
     attach_story,
     merge_stories,
     reassign_events,
@@ -131,11 +132,7 @@ class StoryLayer:
         changes: list[StoryChange] = []
         for _ in range(ROUNDS):
             before = len(changes)
-            for story_id in sorted(touched, key=cluster_number):
-                for split in split_story(self.events_of(story_id, events), vocab, rules):
-                    move = self._split(split, events, keys)
-                    touched.add(move.target)
-                    changes.append(move)
+            changes.extend(self._split_each(touched, split_story, events, vocab, rules, keys))
             pool = self._pool(touched, keys, params)
             stories = {s: self.events_of(s, events) for s in pool}
             movable = sorted(touched, key=cluster_number)
@@ -148,11 +145,7 @@ class StoryLayer:
                 changes.append(self._move(reassign.event, reassign.target, events, keys, reassign))
                 touched.add(reassign.target)
             touched &= set(self.stories)
-            strays = {s: self.events_of(s, events) for s in sorted(touched, key=cluster_number)}
-            for split in stray_events(strays, vocab, rules):
-                move = self._split(split, events, keys)
-                touched.add(move.target)
-                changes.append(move)
+            changes.extend(self._split_each(touched, stray_events, events, vocab, rules, keys))
             pairs = [
                 (s, other)
                 for s in sorted(touched, key=cluster_number)
@@ -168,6 +161,24 @@ class StoryLayer:
                 break
         changes.extend(self._attach(touched, events, vocab, params, keys))
         return changes
+
+    def _split_each(
+        self,
+        touched: set[str],
+        find: Callable[[Events, Vocabulary, StoryRules], list[Split]],
+        events: Mapping[str, Cluster],
+        vocab: Vocabulary,
+        rules: StoryRules,
+        keys: Keys,
+    ) -> list[StoryMove]:
+        """Make the splits ``find`` gives for each of the ``touched`` stories; the new
+        stories join ``touched``."""
+        moves: list[StoryMove] = []
+        for story_id in sorted(touched, key=cluster_number):
+            for split in find(self.events_of(story_id, events), vocab, rules):
+                moves.append(self._split(split, events, keys))
+                touched.add(moves[-1].target)
+        return moves
 
     def events_of(self, story_id: str, events: Mapping[str, Cluster]) -> Events:
         """A story's live events with their profiles, oldest first."""
